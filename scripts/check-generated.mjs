@@ -1,0 +1,41 @@
+// Fails when the committed tsoa routes or spec/ differ from what the controllers generate now.
+// Generates into scratch locations at the same depth (so relative imports match) and compares.
+import { readFileSync, writeFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const tsoa = join(dirname(require.resolve('@tsoa/cli/package.json')), 'dist/cli.js');
+
+// Derive the template exactly as generate.mjs does.
+execFileSync(process.execPath, [join(root, 'scripts/generate.mjs'), '--template-only'], { cwd: root, stdio: 'inherit' });
+
+const config = JSON.parse(readFileSync(join(root, 'tsoa.json'), 'utf8'));
+const scratchRoutes = 'src/.generated-check';
+const scratchSpec = '.tmp/spec-check';
+config.routes.routesDir = scratchRoutes;
+config.spec.outputDirectory = scratchSpec;
+mkdirSync(join(root, '.tmp'), { recursive: true });
+const configPath = join(root, '.tmp/tsoa.check.json');
+writeFileSync(configPath, JSON.stringify(config));
+try {
+  execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', configPath], { cwd: root, stdio: 'inherit' });
+  const pairs = [
+    [join(root, 'src/generated/routes.ts'), join(root, scratchRoutes, 'routes.ts')],
+    [join(root, 'spec/openapi.json'), join(root, scratchSpec, 'openapi.json')],
+  ];
+  const stale = pairs.filter(([committed, fresh]) => !existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(fresh, 'utf8'));
+  if (stale.length > 0) {
+    console.error(`Generated files are stale: ${stale.map(([c]) => c.slice(root.length + 1)).join(', ')}. Run "npm run generate" and commit the result.`);
+    process.exitCode = 1;
+  } else {
+    console.log('Generated routes and spec/ are up to date.');
+  }
+} finally {
+  rmSync(join(root, scratchRoutes), { recursive: true, force: true });
+  rmSync(join(root, scratchSpec), { recursive: true, force: true });
+  rmSync(configPath, { force: true });
+}

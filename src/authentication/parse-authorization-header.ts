@@ -1,0 +1,21 @@
+import { AuthenticationError } from '../errors.js';
+
+/**
+ * Simple JWT's `get_raw_token`: split the header on runs of whitespace; an empty header or a
+ * first part that is not exactly (case-sensitively) one of `headerTypes` means "not ours" (null,
+ * which ends as "credentials were not provided"); a recognised keyword with other than exactly two
+ * parts is a 401 `bad_authorization_header`.
+ *
+ * @example
+ * parseAuthorizationHeader('Bearer abc.def.ghi', ['Bearer']) // → 'abc.def.ghi'
+ */
+export function parseAuthorizationHeader(header: string | undefined, headerTypes: readonly string[]): string | null {
+  if (header === undefined) return null;
+  const parts = header.split(/\s+/).filter((part) => part !== '');
+  if (parts.length === 0) return null;
+  if (!headerTypes.includes(parts[0] as string)) return null;
+  if (parts.length !== 2) {
+    throw new AuthenticationError('bad_authorization_header', 'Authorization header must contain two space-delimited values');
+  }
+  return parts[1] as string;
+}

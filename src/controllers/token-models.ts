@@ -1,0 +1,76 @@
+/** Credentials for `POST /token` (Simple JWT's `TokenObtainPairSerializer` input). */
+export interface TokenObtainPairRequest {
+  /** The user's username. Surrounding whitespace is trimmed. @example "alice" */
+  username: string;
+  /** The user's password. Surrounding whitespace is trimmed, as DRF does. @example "correct horse battery staple" */
+  password: string;
+}
+
+/** A new access/refresh pair. */
+export interface TokenPairResponse {
+  /** A refresh token (type `refresh`), exchanged at `/token/refresh`. @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln" */
+  refresh: string;
+  /** An access token (type `access`) for the `Authorization: Bearer` header. @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2ln" */
+  access: string;
+}
+
+/** A refresh token to exchange (`POST /token/refresh`). */
+export interface TokenRefreshRequest {
+  /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln" */
+  refresh: string;
+}
+
+/** A new access token, plus a new refresh token when rotation is on. */
+export interface TokenRefreshResponse {
+  /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2ln" */
+  access: string;
+  /** Present only when `rotateRefreshTokens` is on. */
+  refresh?: string;
+}
+
+/** A token of any type to check (`POST /token/verify`). */
+export interface TokenVerifyRequest {
+  /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2ln" */
+  token: string;
+}
+
+/** Simple JWT's empty success body. */
+export interface EmptyResponse {}
+
+/** 400: one list of messages per invalid field, e.g. `{"password": ["This field is required."]}`. */
+export interface FieldErrors {
+  [field: string]: string[];
+}
+
+/** One token class's reason for refusing a token. */
+export interface TokenClassMessage {
+  /** @example "AccessToken" */
+  token_class: string;
+  /** @example "access" */
+  token_type: string | null;
+  /** @example "Token has wrong type" */
+  message: string;
+}
+
+/** 401 for a token that failed (Simple JWT's `InvalidToken`). */
+export interface TokenErrorBody {
+  /** @example "Token is invalid" */
+  detail: string;
+  /** @example "token_not_valid" */
+  code: string;
+  /** Authentication failures list why each accepted token class refused the token. */
+  messages?: TokenClassMessage[];
+}
+
+/** 401 for credentials or an account that cannot obtain tokens; Simple JWT sends no `code` here. */
+export interface AccountErrorBody {
+  /** @example "No active account found with the given credentials" */
+  detail: string;
+}
+
+/** 400 for a body that is not JSON, 415 for an unsupported media type, 5xx generic errors. */
+export interface DetailErrorBody {
+  /** @example "JSON parse error - Unexpected token" */
+  detail: string;
+  code?: string;
+}

@@ -1,0 +1,97 @@
+import { resolveSettings } from './resolve-settings.js';
+import { createTokenBackend } from './backend/create-token-backend.js';
+import { SettingsError } from './errors.js';
+import { RefreshToken } from './tokens/refresh-token.js';
+import { UntypedToken } from './tokens/untyped-token.js';
+import { decodeToken } from './tokens/token.js';
+import { issueToken, obtainTokenPair } from './services/obtain-token-pair.js';
+import { refreshAccessToken } from './services/refresh-access-token.js';
+import { verifyToken } from './services/verify-token.js';
+import { authenticateRequest } from './authentication/authenticate-request.js';
+import { createTokenRouter } from './koa/create-token-router.js';
+import { createErrorMiddleware } from './koa/error-middleware.js';
+import { attachInstance } from './koa/instance-context.js';
+import type { Middleware } from 'koa';
+import type { ResolvedSettings, SimpleJwtOptions } from './settings.js';
+import type { ServiceContext } from './services/service-context.js';
+import type { TokenPair } from './services/obtain-token-pair.js';
+import type { RefreshResult } from './services/refresh-access-token.js';
+import type { Authenticated } from './authentication/authenticate-request.js';
+import type { Token, TokenClass } from './tokens/token.js';
+import type { AuthUser, Credentials } from './stores/user-store.js';
+import type { TokenRouterOptions } from './koa/create-token-router.js';
+
+/**
+ * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
+ * available in code as well as over HTTP.
+ */
+export interface SimpleJwt {
+  readonly settings: ResolvedSettings;
+  /** What services and token classes work with (settings, backend, user store). */
+  readonly context: ServiceContext;
+  /** `POST /token` in code: credentials → `{refresh, access}`. */
+  obtainTokenPair(credentials: Credentials, request?: unknown): Promise<TokenPair>;
+  /** Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. */
+  issueTokenPair(user: AuthUser): Promise<TokenPair>;
+  /** `POST /token/refresh` in code. */
+  refreshAccessToken(refresh: string): Promise<RefreshResult>;
+  /** `POST /token/verify` in code: resolves `{}` or rejects with a TokenError. */
+  verifyToken(token: string): Promise<Record<string, never>>;
+  /** Decodes and verifies `token` as `cls` (default: any type). */
+  decodeToken<T extends Token>(token: string, cls?: TokenClass<T>): Promise<T>;
+  /** The authentication pipeline for one security name, given the auth header's value. */
+  authenticate(header: string | undefined, securityName: string, scopes?: readonly string[]): Promise<Authenticated>;
+  /**
+   * Koa middleware to put before routes protected with `@Security`: makes this instance reachable
+   * to the tsoa authentication module and renders our errors as Simple JWT's JSON bodies.
+   */
+  middleware(): Middleware;
+  /** The tsoa-generated token routes, mounted under `prefix`. */
+  routes(options?: TokenRouterOptions): Middleware;
+}
+
+/**
+ * The composition root: validates `options` once (a bad setting throws a SettingsError naming
+ * it), builds the keys and the backend, and wires services, authentication and Koa adapters.
+ *
+ * @example
+ * const jwt = createSimpleJwt({ signingKey: process.env.SIGNING_KEY!, userStore: new KnexUserStore(knex) });
+ * app.use(jwt.middleware());
+ * app.use(jwt.routes({ prefix: '/api' }));
+ */
+export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
+  const settings = resolveSettings(options);
+  const backend = createTokenBackend(settings);
+  const context: ServiceContext = Object.freeze({ settings, backend, userStore: settings.userStore });
+  const headerType = settings.authHeaderTypes[0] ?? 'Bearer';
+
+  const instance: SimpleJwt = Object.freeze({
+    settings,
+    context,
+    obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
+    async issueTokenPair(user: AuthUser): Promise<TokenPair> {
+      const refresh = await issueToken(context, RefreshToken, user);
+      return { refresh: refresh.sign(), access: refresh.accessToken().sign() };
+    },
+    refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
+    verifyToken: (token: string) => verifyToken(context, token),
+    decodeToken: <T extends Token>(token: string, cls?: TokenClass<T>) =>
+      decodeToken((cls ?? UntypedToken) as TokenClass<T>, context, token),
+    authenticate: (header: string | undefined, securityName: string, scopes: readonly string[] = []) =>
+      authenticateRequest(context, header, securityName, scopes),
+    middleware(): Middleware {
+      const errors = createErrorMiddleware(headerType);
+      return async function simpleJwt(ctx, next) {
+        attachInstance(ctx, instance);
+        await errors(ctx, next);
+      };
+    },
+    routes(routerOptions?: TokenRouterOptions): Middleware {
+      if (!settings.userStore) {
+        throw new SettingsError('userStore', 'the token routes need a user store to check credentials (e.g. new KnexUserStore(knex))');
+      }
+      return createTokenRouter(instance, routerOptions);
+    },
+  });
+  return instance;
+}

@@ -1,0 +1,38 @@
+// The public API of koa-simple-jwt: an explicit list, pinned by test/index.test.ts.
+export { createSimpleJwt } from './create-simple-jwt.js';
+export type { SimpleJwt } from './create-simple-jwt.js';
+export { ALGORITHMS } from './settings.js';
+export type { Algorithm, KeyInput, ResolvedSettings, SimpleJwtOptions, TokenClaimsHook } from './settings.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export {
+  AccountError,
+  AuthenticationError,
+  ExpiredTokenError,
+  InternalError,
+  NotAuthenticatedError,
+  PermissionDeniedError,
+  ServiceUnavailableError,
+  SettingsError,
+  SimpleJwtError,
+  TokenError,
+  ValidationError,
+} from './errors.js';
+export type { ErrorCode, TokenClassFailure } from './errors.js';
+export { Token } from './tokens/token.js';
+export type { TokenClass, TokenContext } from './tokens/token.js';
+export { AccessToken } from './tokens/access-token.js';
+export { RefreshToken } from './tokens/refresh-token.js';
+export { UntypedToken } from './tokens/untyped-token.js';
+export { TokenUser } from './authentication/token-user.js';
+export type { Authenticated } from './authentication/authenticate-request.js';
+export type { Claims, TokenBackend } from './backend/token-backend.js';
+export { createTokenBackend } from './backend/create-token-backend.js';
+export type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
+export { KnexUserStore } from './stores/knex-user-store.js';
+export { makeDjangoPassword, verifyDjangoPassword } from './stores/django-password.js';
+export { migrate } from './stores/migrate.js';
+export { koaAuthentication } from './koa/authentication-module.js';
+export type { TokenRouterOptions } from './koa/create-token-router.js';
+export type { TokenPair } from './services/obtain-token-pair.js';
+export type { RefreshResult } from './services/refresh-access-token.js';

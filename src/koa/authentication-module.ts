@@ -1,0 +1,31 @@
+import { InternalError, SimpleJwtError } from '../errors.js';
+import { instanceFrom } from './instance-context.js';
+import type { Request } from 'koa';
+
+/**
+ * The function tsoa calls for `@Security(name, scopes)` (name it in tsoa.json's
+ * `authenticationModule`). It runs the serving app's authentication pipeline, puts the user on
+ * `ctx.state.user` (tsoa puts the resolved value on `request.user`) and the validated token on
+ * `ctx.state.token`.
+ *
+ * tsoa turns any rejection into `ctx.throw(err.status || 401, err.message)`, so an ordinary error
+ * (a database outage, a bug) would leak its message as a 401: only our own coded errors pass
+ * through, everything else becomes a generic 500 (stores already turn outages into 503s).
+ *
+ * @example
+ * // src/authentication.ts in your tsoa project
+ * export { koaAuthentication } from 'koa-simple-jwt';
+ */
+export async function koaAuthentication(request: Request, securityName: string, scopes: string[] = []): Promise<unknown> {
+  try {
+    const instance = instanceFrom(request.ctx);
+    const header = request.headers[instance.settings.authHeaderName];
+    const { user, token } = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
+    request.ctx.state.user = user;
+    request.ctx.state.token = token;
+    return user;
+  } catch (error) {
+    if (error instanceof SimpleJwtError) throw error;
+    throw new InternalError(error);
+  }
+}

@@ -1,0 +1,24 @@
+import type { Context } from 'koa';
+import type { SimpleJwt } from '../create-simple-jwt.js';
+
+/** Where the serving app's instance lives on a request: a symbol key, so nothing collides with it. */
+const INSTANCE = Symbol.for('koa-simple-jwt.instance');
+
+type WithInstance = Context & { [INSTANCE]?: SimpleJwt };
+
+/** Puts `instance` on the request, for the tsoa authentication module and controllers. */
+export function attachInstance(ctx: Context, instance: SimpleJwt): void {
+  (ctx as WithInstance)[INSTANCE] = instance;
+}
+
+/**
+ * The instance serving this request. Several apps with different settings can live in one
+ * process: each request carries its own app's instance.
+ */
+export function instanceFrom(ctx: Context): SimpleJwt {
+  const instance = (ctx as WithInstance)[INSTANCE];
+  if (!instance) {
+    throw new Error('koa-simple-jwt: no instance on this request; add app.use(jwt.middleware()) before the routes that use @Security');
+  }
+  return instance;
+}

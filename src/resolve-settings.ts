@@ -1,0 +1,238 @@
+import { SettingsError } from './errors.js';
+import { systemClock } from './clock.js';
+import { ALGORITHMS } from './settings.js';
+import type { Algorithm, ResolvedSettings, SimpleJwtOptions } from './settings.js';
+import type { AuthUser } from './stores/user-store.js';
+import type { TokenClass } from './tokens/token.js';
+import { AccessToken } from './tokens/access-token.js';
+import { RefreshToken } from './tokens/refresh-token.js';
+import { Token } from './tokens/token.js';
+
+type OptionName = keyof SimpleJwtOptions;
+
+/** Simple JWT's defaults, under our names. */
+const DEFAULTS = {
+  accessTokenLifetime: 5 * 60,
+  refreshTokenLifetime: 24 * 60 * 60,
+  rotateRefreshTokens: false,
+  blacklistAfterRotation: false,
+  updateLastLogin: false,
+  algorithm: 'HS256' as Algorithm,
+  jwkCacheSeconds: 300,
+  jwkTimeoutMs: 5000,
+  leeway: 0,
+  authHeaderTypes: ['Bearer'],
+  authHeaderName: 'Authorization',
+  userIdField: 'id',
+  userIdClaim: 'user_id',
+  tokenTypeClaim: 'token_type',
+  jtiClaim: 'jti',
+  slidingTokenRefreshExpClaim: 'refresh_exp',
+  slidingTokenLifetime: 5 * 60,
+  slidingTokenRefreshLifetime: 24 * 60 * 60,
+  checkRevokeToken: false,
+  revokeTokenClaim: 'hash_password',
+  checkUserIsActive: true,
+} as const;
+
+/** Every option name `createSimpleJwt` knows; anything else is a typo and fails at startup. */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
+  'accessTokenLifetime', 'refreshTokenLifetime', 'rotateRefreshTokens', 'blacklistAfterRotation',
+  'updateLastLogin', 'algorithm', 'signingKey', 'verifyingKey', 'audience', 'issuer', 'jwkUrl',
+  'jwkCacheSeconds', 'jwkTimeoutMs', 'leeway', 'authHeaderTypes', 'authHeaderName', 'userIdField',
+  'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
+  'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
+  'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
+  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim',
+]);
+
+/** Simple JWT setting names that were removed upstream; we name the replacement instead of "unknown". */
+const RENAMED: Readonly<Record<string, string>> = {
+  authHeaderType: 'authHeaderTypes',
+  secretKey: 'signingKey',
+};
+
+/**
+ * Validates `options` once, fills Simple JWT's defaults and freezes the result. Every failure is a
+ * {@link SettingsError} naming the option. Key material is checked by the backend, which owns it.
+ *
+ * @example
+ * const settings = resolveSettings({ signingKey: process.env.SIGNING_KEY, rotateRefreshTokens: true });
+ */
+export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SettingsError('options', 'expected an options object');
+  }
+  for (const name of Object.keys(options)) {
+    if (KNOWN_OPTIONS.has(name)) continue;
+    const hint = RENAMED[name] ?? closestOption(name);
+    throw new SettingsError(name, `unknown option${hint ? `; did you mean "${hint}"?` : ''}`);
+  }
+  const o = options;
+  const checkUserIsActive = bool(o, 'checkUserIsActive', DEFAULTS.checkUserIsActive);
+  const algorithm = o.algorithm ?? DEFAULTS.algorithm;
+  if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new SettingsError('algorithm', `Unrecognized algorithm type '${String(algorithm)}'; expected one of ${ALGORITHMS.join(', ')}`);
+  }
+  if (o.signingKey === undefined || o.signingKey === null || o.signingKey === '') {
+    throw new SettingsError('signingKey', 'a signing key is required (the HMAC secret, or the PEM private key for asymmetric algorithms)');
+  }
+  const headerTypes = typeof o.authHeaderTypes === 'string' ? [o.authHeaderTypes] : (o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
+  if (!Array.isArray(headerTypes) || headerTypes.length === 0 || !headerTypes.every((t) => typeof t === 'string' && /^\S+$/.test(t))) {
+    throw new SettingsError('authHeaderTypes', 'expected a non-empty list of keywords without spaces, e.g. ["Bearer"]');
+  }
+  const settings: ResolvedSettings = {
+    accessTokenLifetime: lifetime(o, 'accessTokenLifetime', DEFAULTS.accessTokenLifetime),
+    refreshTokenLifetime: lifetime(o, 'refreshTokenLifetime', DEFAULTS.refreshTokenLifetime),
+    rotateRefreshTokens: bool(o, 'rotateRefreshTokens', DEFAULTS.rotateRefreshTokens),
+    blacklistAfterRotation: bool(o, 'blacklistAfterRotation', DEFAULTS.blacklistAfterRotation),
+    updateLastLogin: bool(o, 'updateLastLogin', DEFAULTS.updateLastLogin),
+    algorithm,
+    signingKey: o.signingKey,
+    verifyingKey: o.verifyingKey === '' ? undefined : o.verifyingKey,
+    audience: audience(o.audience),
+    issuer: optionalString(o, 'issuer'),
+    jwkUrl: optionalString(o, 'jwkUrl'),
+    jwkCacheSeconds: lifetime(o, 'jwkCacheSeconds', DEFAULTS.jwkCacheSeconds),
+    jwkTimeoutMs: lifetime(o, 'jwkTimeoutMs', DEFAULTS.jwkTimeoutMs),
+    leeway: leeway(o.leeway),
+    authHeaderTypes: Object.freeze([...headerTypes]),
+    authHeaderName: headerName(o.authHeaderName ?? DEFAULTS.authHeaderName),
+    userIdField: name(o, 'userIdField', DEFAULTS.userIdField),
+    userIdClaim: name(o, 'userIdClaim', DEFAULTS.userIdClaim),
+    userAuthenticationRule: fn(o, 'userAuthenticationRule') ?? ((user: AuthUser | null) => user !== null && (!checkUserIsActive || user.isActive)),
+    tokenTypeClaim: o.tokenTypeClaim === null ? null : name(o, 'tokenTypeClaim', DEFAULTS.tokenTypeClaim),
+    jtiClaim: o.jtiClaim === null ? null : name(o, 'jtiClaim', DEFAULTS.jtiClaim),
+    slidingTokenRefreshExpClaim: name(o, 'slidingTokenRefreshExpClaim', DEFAULTS.slidingTokenRefreshExpClaim),
+    slidingTokenLifetime: lifetime(o, 'slidingTokenLifetime', DEFAULTS.slidingTokenLifetime),
+    slidingTokenRefreshLifetime: lifetime(o, 'slidingTokenRefreshLifetime', DEFAULTS.slidingTokenRefreshLifetime),
+    checkRevokeToken: bool(o, 'checkRevokeToken', DEFAULTS.checkRevokeToken),
+    revokeTokenClaim: name(o, 'revokeTokenClaim', DEFAULTS.revokeTokenClaim),
+    checkUserIsActive,
+    onLoginSuccess: fn(o, 'onLoginSuccess'),
+    onLoginFailed: fn(o, 'onLoginFailed'),
+    tokenClaims: fn(o, 'tokenClaims'),
+    userStore: userStore(o.userStore),
+    authTokenClasses: authTokenClasses(o.authTokenClasses),
+    scopeClaim: name(o, 'scopeClaim', 'scope'),
+    statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
+    clock: o.clock ?? systemClock,
+  };
+  if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
+  return Object.freeze(settings);
+}
+
+function lifetime(o: SimpleJwtOptions, key: OptionName, fallback: number): number {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new SettingsError(key, `expected a positive number of seconds, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function leeway(value: unknown): number {
+  if (value === undefined) return DEFAULTS.leeway;
+  // Simple JWT only notices a bad LEEWAY when a token is checked (a 500); we refuse it at startup.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SettingsError('leeway', `expected a number of seconds >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function bool(o: SimpleJwtOptions, key: OptionName, fallback: boolean): boolean {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'boolean') throw new SettingsError(key, `expected true or false, got ${describe(value)}`);
+  return value;
+}
+
+function name(o: SimpleJwtOptions, key: OptionName, fallback: string): string {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'string' || value.trim() === '') throw new SettingsError(key, `expected a non-empty string, got ${describe(value)}`);
+  return value;
+}
+
+function optionalString(o: SimpleJwtOptions, key: OptionName): string | undefined {
+  const value = o[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '') throw new SettingsError(key, `expected a non-empty string, got ${describe(value)}`);
+  return value;
+}
+
+function fn<K extends OptionName>(o: SimpleJwtOptions, key: K): SimpleJwtOptions[K] {
+  const value = o[key];
+  if (value !== undefined && typeof value !== 'function') throw new SettingsError(key, `expected a function, got ${describe(value)}`);
+  return value;
+}
+
+function stringList(o: SimpleJwtOptions, key: OptionName): string[] {
+  const value = o[key] ?? [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
+    throw new SettingsError(key, 'expected a list of non-empty strings');
+  }
+  return [...value];
+}
+
+function authTokenClasses(value: unknown): ResolvedSettings['authTokenClasses'] {
+  if (value === undefined) return Object.freeze({ jwt: Object.freeze([AccessToken]) });
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
+    throw new SettingsError('authTokenClasses', 'expected an object mapping security names to token classes, e.g. { jwt: [AccessToken] }');
+  }
+  const result: Record<string, readonly TokenClass[]> = {};
+  for (const [securityName, classes] of Object.entries(value as Record<string, unknown>)) {
+    if (!Array.isArray(classes) || classes.length === 0) {
+      throw new SettingsError('authTokenClasses', `"${securityName}" needs a non-empty list of token classes`);
+    }
+    for (const cls of classes) {
+      if (typeof cls !== 'function' || !(cls.prototype instanceof Token) || typeof cls.tokenType !== 'string' || !cls.tokenType) {
+        throw new SettingsError('authTokenClasses', `"${securityName}" lists something that is not a token class`);
+      }
+      // Simple JWT would let a refresh token authenticate if configured so; a refresh token
+      // must never open an API route, so this is refused outright.
+      if (cls === RefreshToken || cls.prototype instanceof RefreshToken || cls.tokenType === RefreshToken.tokenType) {
+        throw new SettingsError('authTokenClasses', `"${securityName}" lists a refresh token class; refresh tokens never authenticate requests`);
+      }
+    }
+    result[securityName] = Object.freeze([...(classes as TokenClass[])]);
+  }
+  return Object.freeze(result);
+}
+
+function audience(value: unknown): string | readonly string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && value !== '') return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')) return Object.freeze([...value]);
+  throw new SettingsError('audience', 'expected a non-empty string or a non-empty list of strings');
+}
+
+function userStore(value: unknown): ResolvedSettings['userStore'] {
+  if (value === undefined) return undefined;
+  const store = value as Record<string, unknown>;
+  for (const method of ['authenticate', 'findUser', 'updateLastLogin']) {
+    if (typeof store?.[method] !== 'function') throw new SettingsError('userStore', `expected a UserStore; ${method}() is missing`);
+  }
+  return value as ResolvedSettings['userStore'];
+}
+
+/**
+ * Accepts an HTTP header name (`X-Access-Token`) or Django's META key (`HTTP_X_ACCESS_TOKEN`) and
+ * returns the lower-case name Node uses for `req.headers`.
+ */
+function headerName(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
+    throw new SettingsError('authHeaderName', `expected a header name such as "Authorization", got ${describe(value)}`);
+  }
+  const name = value.startsWith('HTTP_') ? value.slice(5).replace(/_/g, '-') : value;
+  return name.toLowerCase();
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  return String(value);
+}
+
+function closestOption(input: string): string | undefined {
+  const lower = input.toLowerCase().replace(/_/g, '');
+  for (const known of KNOWN_OPTIONS) if (known.toLowerCase() === lower) return known;
+  return undefined;
+}

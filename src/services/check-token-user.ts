@@ -1,0 +1,40 @@
+import { AccountError, SettingsError } from '../errors.js';
+import { passwordFingerprint } from '../tokens/password-fingerprint.js';
+import type { Token } from '../tokens/token.js';
+import type { ServiceContext } from './service-context.js';
+import type { AuthUser } from '../stores/user-store.js';
+
+/** The body Simple JWT's refresh serializers send for a deleted or refused user. */
+export const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
+export const PASSWORD_CHANGED = "The user's password has been changed.";
+
+/**
+ * The user checks Simple JWT's main branch runs when a refresh or sliding token is exchanged:
+ * a token with a user claim must name an existing user who passes the authentication rule and,
+ * with checkRevokeToken, whose password fingerprint still matches. A token without a user claim
+ * skips every check (Simple JWT's tests rely on that).
+ *
+ * `onPasswordChanged` runs before the 401 (the blacklist blacklists the token there).
+ */
+export async function checkTokenUser(
+  context: ServiceContext,
+  token: Token,
+  onPasswordChanged?: () => Promise<void>,
+): Promise<AuthUser | null> {
+  const { settings, userStore } = context;
+  const userId = token.payload[settings.userIdClaim];
+  if (!userId) return null;
+  if (!userStore) throw new SettingsError('userStore', 'refreshing a token that names a user needs a user store');
+  const user = await userStore.findUser(settings.userIdField, String(userId));
+  if (!user || !settings.userAuthenticationRule(user)) {
+    throw new AccountError('no_active_account', NO_ACTIVE_ACCOUNT_FOR_TOKEN);
+  }
+  if (settings.checkRevokeToken) {
+    const fingerprint = (userStore.passwordFingerprint?.bind(userStore) ?? passwordFingerprint)(user);
+    if (token.payload[settings.revokeTokenClaim] !== fingerprint) {
+      if (onPasswordChanged) await onPasswordChanged();
+      throw new AccountError('password_changed', PASSWORD_CHANGED);
+    }
+  }
+  return user;
+}

@@ -1,0 +1,70 @@
+import { AccountError, SettingsError } from '../errors.js';
+import { RefreshToken } from '../tokens/refresh-token.js';
+import { tokenForUser } from '../tokens/token.js';
+import type { TokenClass, Token } from '../tokens/token.js';
+import type { ServiceContext } from './service-context.js';
+import type { AuthUser, Credentials } from '../stores/user-store.js';
+
+export const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
+
+/** The 200 body of `POST /token`, in Simple JWT's key order. */
+export interface TokenPair {
+  refresh: string;
+  access: string;
+}
+
+/**
+ * Checks credentials the way Simple JWT's `TokenObtainSerializer` does: the store authenticates,
+ * the authentication rule must pass, otherwise `onLoginFailed` runs with the password masked and
+ * the answer is 401 "No active account found with the given credentials" whatever the cause.
+ * With `updateLastLogin`, `onLoginSuccess` (default: the store's `updateLastLogin`) runs after.
+ */
+export async function authenticateCredentials(
+  context: ServiceContext,
+  credentials: Credentials,
+  request: unknown,
+): Promise<AuthUser> {
+  const { settings, userStore } = context;
+  if (!userStore) throw new SettingsError('userStore', 'the obtain endpoints need a user store');
+  const user = await userStore.authenticate(credentials);
+  if (!user || !settings.userAuthenticationRule(user)) {
+    if (settings.onLoginFailed) {
+      await settings.onLoginFailed({ ...credentials, password: '*'.repeat(20) }, request);
+    }
+    throw new AccountError('no_active_account', NO_ACTIVE_ACCOUNT);
+  }
+  return user;
+}
+
+/** Runs Simple JWT's post-login step when `updateLastLogin` is on. */
+export async function recordLogin(context: ServiceContext, user: AuthUser, request: unknown): Promise<void> {
+  const { settings, userStore } = context;
+  if (!settings.updateLastLogin) return;
+  if (settings.onLoginSuccess) await settings.onLoginSuccess(user, request);
+  else await userStore?.updateLastLogin(user, settings.clock.now());
+}
+
+/**
+ * A token of `cls` for `user` with the deployment's extra claims (Simple JWT's `get_token`).
+ */
+export async function issueToken<T extends Token>(context: ServiceContext, cls: TokenClass<T>, user: AuthUser): Promise<T> {
+  const { userStore, settings } = context;
+  const token = tokenForUser(cls, context, user, userStore?.passwordFingerprint?.bind(userStore));
+  if (settings.tokenClaims) Object.assign(token.payload, await settings.tokenClaims(user));
+  return token;
+}
+
+/**
+ * `POST /token`: credentials in, `{refresh, access}` out. The access token is derived from the
+ * refresh token, so it carries the same user id and custom claims.
+ *
+ * @example
+ * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx);
+ */
+export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown): Promise<TokenPair> {
+  const user = await authenticateCredentials(context, credentials, request);
+  const refresh = await issueToken(context, RefreshToken, user);
+  const access = refresh.accessToken();
+  await recordLogin(context, user, request);
+  return { refresh: refresh.sign(), access: access.sign() };
+}

@@ -1,0 +1,143 @@
+import type { KeyObject } from 'node:crypto';
+import type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
+import type { Clock } from './clock.js';
+import type { TokenClass } from './tokens/token.js';
+
+/** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
+export const ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'ES256', 'ES384', 'ES512',
+  'PS256', 'PS384', 'PS512',
+  'EdDSA',
+] as const;
+
+/** A JWA algorithm name (RFC 7518 §3.1; EdDSA per RFC 8037). */
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** A key as a deployment may give it: PEM or secret string, bytes, or a ready KeyObject. */
+export type KeyInput = string | Buffer | Uint8Array | KeyObject;
+
+/** Extra claims to add to every refresh or sliding token issued at login (Simple JWT's `get_token`). */
+export type TokenClaimsHook = (user: AuthUser) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/**
+ * The options given to `createSimpleJwt`. Every option is optional except `signingKey`; each
+ * documents its Simple JWT name and default. Durations are in seconds.
+ */
+export interface SimpleJwtOptions {
+  /** `ACCESS_TOKEN_LIFETIME`: seconds an access token lives. Default 300 (5 minutes). */
+  accessTokenLifetime?: number;
+  /** `REFRESH_TOKEN_LIFETIME`: seconds a refresh token lives. Default 86400 (1 day). */
+  refreshTokenLifetime?: number;
+  /** `ROTATE_REFRESH_TOKENS`: the refresh endpoint also returns a new refresh token. Default false. */
+  rotateRefreshTokens?: boolean;
+  /** `BLACKLIST_AFTER_ROTATION`: blacklist the submitted refresh token when rotating; also makes verify check the blacklist. Default false. Needs a blacklist store. */
+  blacklistAfterRotation?: boolean;
+  /** `UPDATE_LAST_LOGIN`: run `onLoginSuccess` (by default: update `last_login`) on every successful obtain. Default false. */
+  updateLastLogin?: boolean;
+  /** `ALGORITHM`. Default `'HS256'`. */
+  algorithm?: Algorithm;
+  /** `SIGNING_KEY`: the HMAC secret (at least the algorithm's output size: 32 bytes for HS256) or the PEM private key. Required. */
+  signingKey?: KeyInput;
+  /** `VERIFYING_KEY`: the PEM public key for asymmetric algorithms; ignored for HS*. Derived from `signingKey` when omitted. */
+  verifyingKey?: KeyInput;
+  /** `AUDIENCE`: added as `aud` when signing, required when verifying. Default none. */
+  audience?: string | string[];
+  /** `ISSUER`: added as `iss` when signing, required when verifying. Default none. */
+  issuer?: string;
+  /** `JWK_URL`: a JWKS URL whose key (by `kid`) verifies asymmetric tokens. Default none. */
+  jwkUrl?: string;
+  /** Seconds a fetched JWKS is cached (PyJWKClient's 300 s). */
+  jwkCacheSeconds?: number;
+  /** Milliseconds before a JWKS fetch gives up (the token is then invalid, never a hang). Default 5000. */
+  jwkTimeoutMs?: number;
+  /** `LEEWAY`: seconds of clock skew allowed for `exp`, `nbf`, `iat` and the token-level expiry checks. Default 0. */
+  leeway?: number;
+  /** `AUTH_HEADER_TYPES`: accepted keywords, case-sensitive; the first goes in `WWW-Authenticate`. Default `['Bearer']`. */
+  authHeaderTypes?: string | string[];
+  /** `AUTH_HEADER_NAME`: the request header holding the token (HTTP name, e.g. `X-Access-Token`; Django's `HTTP_X_ACCESS_TOKEN` is accepted too). Default `'Authorization'`. */
+  authHeaderName?: string;
+  /** `USER_ID_FIELD`: the user property put in tokens and used for lookups. Default `'id'`. */
+  userIdField?: string;
+  /** `USER_ID_CLAIM`: the claim holding the user id (always a string). Default `'user_id'`. */
+  userIdClaim?: string;
+  /** `USER_AUTHENTICATION_RULE`: may this user obtain and refresh tokens? Default: user exists and (checkUserIsActive false or user active). */
+  userAuthenticationRule?: (user: AuthUser | null) => boolean;
+  /** `TOKEN_TYPE_CLAIM`: the claim holding the token type; `null` turns type checks off. Default `'token_type'`. */
+  tokenTypeClaim?: string | null;
+  /** `JTI_CLAIM`: the claim holding the token id; `null` turns the id check off. Default `'jti'`. */
+  jtiClaim?: string | null;
+  /** `SLIDING_TOKEN_REFRESH_EXP_CLAIM`. Default `'refresh_exp'`. (Sliding tokens.) */
+  slidingTokenRefreshExpClaim?: string;
+  /** `SLIDING_TOKEN_LIFETIME`: seconds. Default 300. (Sliding tokens.) */
+  slidingTokenLifetime?: number;
+  /** `SLIDING_TOKEN_REFRESH_LIFETIME`: seconds. Default 86400. (Sliding tokens.) */
+  slidingTokenRefreshLifetime?: number;
+  /** `CHECK_REVOKE_TOKEN`: put a fingerprint of the password hash in tokens and refuse tokens whose fingerprint is stale. Default false. */
+  checkRevokeToken?: boolean;
+  /** `REVOKE_TOKEN_CLAIM`. Default `'hash_password'`. */
+  revokeTokenClaim?: string;
+  /** `CHECK_USER_IS_ACTIVE`: authentication refuses inactive users; the default rule requires `isActive`. Default true. */
+  checkUserIsActive?: boolean;
+  /** `ON_LOGIN_SUCCESS`: called after a successful obtain when `updateLastLogin` is true. Default: `userStore.updateLastLogin`. */
+  onLoginSuccess?: (user: AuthUser, request: unknown) => void | Promise<void>;
+  /** `ON_LOGIN_FAILED`: called when obtain fails, with the password masked as 20 asterisks. Default: nothing. */
+  onLoginFailed?: (credentials: Record<string, unknown>, request: unknown) => void | Promise<void>;
+  /** Simple JWT's overridable `get_token`: extra claims for tokens issued at login (copied into access tokens). */
+  tokenClaims?: TokenClaimsHook;
+  /** Where users live. Required for the obtain endpoints and for stateful authentication. */
+  userStore?: UserStore;
+  /**
+   * `AUTH_TOKEN_CLASSES`, per tsoa security name: the token classes `@Security(name)` accepts, tried
+   * in order. Default `{ jwt: [AccessToken] }`. Refresh tokens are refused here at startup.
+   */
+  authTokenClasses?: Record<string, TokenClass[]>;
+  /** The claim `@Security(name, scopes)` checks: a space-separated string or an array. Default `'scope'`. */
+  scopeClaim?: string;
+  /** Security names whose users are built from claims with no store read (`JWTStatelessUserAuthentication`). Default none. */
+  statelessSecurityNames?: string[];
+  /** The source of time. Default the system clock. */
+  clock?: Clock;
+}
+
+/** Settings after validation: every option resolved to a value, frozen. */
+export interface ResolvedSettings {
+  readonly accessTokenLifetime: number;
+  readonly refreshTokenLifetime: number;
+  readonly rotateRefreshTokens: boolean;
+  readonly blacklistAfterRotation: boolean;
+  readonly updateLastLogin: boolean;
+  readonly algorithm: Algorithm;
+  readonly signingKey: KeyInput;
+  readonly verifyingKey: KeyInput | undefined;
+  readonly audience: string | readonly string[] | undefined;
+  readonly issuer: string | undefined;
+  readonly jwkUrl: string | undefined;
+  readonly jwkCacheSeconds: number;
+  readonly jwkTimeoutMs: number;
+  readonly leeway: number;
+  readonly authHeaderTypes: readonly string[];
+  readonly authHeaderName: string;
+  readonly userIdField: string;
+  readonly userIdClaim: string;
+  readonly userAuthenticationRule: (user: AuthUser | null) => boolean;
+  readonly tokenTypeClaim: string | null;
+  readonly jtiClaim: string | null;
+  readonly slidingTokenRefreshExpClaim: string;
+  readonly slidingTokenLifetime: number;
+  readonly slidingTokenRefreshLifetime: number;
+  readonly checkRevokeToken: boolean;
+  readonly revokeTokenClaim: string;
+  readonly checkUserIsActive: boolean;
+  readonly onLoginSuccess: ((user: AuthUser, request: unknown) => void | Promise<void>) | undefined;
+  readonly onLoginFailed: ((credentials: Record<string, unknown>, request: unknown) => void | Promise<void>) | undefined;
+  readonly tokenClaims: TokenClaimsHook | undefined;
+  readonly userStore: UserStore | undefined;
+  readonly authTokenClasses: Readonly<Record<string, readonly TokenClass[]>>;
+  readonly scopeClaim: string;
+  readonly statelessSecurityNames: readonly string[];
+  readonly clock: Clock;
+}
+
+export type { AuthUser, Credentials };

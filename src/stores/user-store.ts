@@ -1,0 +1,46 @@
+/**
+ * A user as the token machinery sees it. Any user table plugs in through {@link UserStore}.
+ *
+ * `id` and every other property may be named by the `userIdField` setting; the value is always
+ * written to tokens as a string (Simple JWT ≥ 5.5.1).
+ */
+export interface AuthUser {
+  id: string | number;
+  username: string;
+  isActive: boolean;
+  /** The stored password hash (never the password). Used for the checkRevokeToken fingerprint. */
+  password?: string;
+  lastLogin?: Date | null;
+  [field: string]: unknown;
+}
+
+/** The credentials sent to the obtain endpoints, already validated and trimmed. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * Where users live. The default implementation is `KnexUserStore` over a Django `auth_user`
+ * shaped table; implement this interface to plug in any other user source.
+ *
+ * Implementations must throw (not return null) when the store itself fails, so that a database
+ * outage is a 5xx and never a 401.
+ */
+export interface UserStore {
+  /**
+   * The user whose password matches, or null (unknown user or wrong password). Must not reject
+   * inactive users: the authentication rule decides that (as Django's AllowAllUsersModelBackend
+   * plus Simple JWT's rule). An unknown username should cost as much as a wrong password.
+   */
+  authenticate(credentials: Credentials): Promise<AuthUser | null>;
+  /** The user whose `field` equals `value` (a string, as token claims are), or null. */
+  findUser(field: string, value: string): Promise<AuthUser | null>;
+  /** Records a successful login (Simple JWT's default ON_LOGIN_SUCCESS). */
+  updateLastLogin(user: AuthUser, at: Date): Promise<void>;
+  /**
+   * The fingerprint of the user's current password for checkRevokeToken. When absent, the
+   * uppercase hex MD5 of `user.password` is used, as Simple JWT does.
+   */
+  passwordFingerprint?(user: AuthUser): string;
+}
