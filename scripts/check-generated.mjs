@@ -16,6 +16,8 @@ execFileSync(process.execPath, [join(root, 'scripts/generate.mjs'), '--template-
 const config = JSON.parse(readFileSync(join(root, 'tsoa.json'), 'utf8'));
 const scratchRoutes = 'src/.generated-check';
 const scratchSpec = '.tmp/spec-check';
+const scratchDemo = 'examples/demo/.generated-check';
+const demoConfigPath = join(root, '.tmp/tsoa.demo-check.json');
 config.routes.routesDir = scratchRoutes;
 config.spec.outputDirectory = scratchSpec;
 mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -23,7 +25,12 @@ const configPath = join(root, '.tmp/tsoa.check.json');
 writeFileSync(configPath, JSON.stringify(config));
 try {
   execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', configPath], { cwd: root, stdio: 'inherit' });
+  const demo = JSON.parse(readFileSync(join(root, 'examples/demo/tsoa.json'), 'utf8'));
+  demo.routes.routesDir = scratchDemo;
+  writeFileSync(demoConfigPath, JSON.stringify(demo));
+  execFileSync(process.execPath, [tsoa, 'routes', '-c', demoConfigPath], { cwd: root, stdio: 'inherit' });
   const pairs = [
+    [join(root, 'examples/demo/generated/routes.ts'), join(root, scratchDemo, 'routes.ts')],
     [join(root, 'src/generated/routes.ts'), join(root, scratchRoutes, 'routes.ts')],
     [join(root, 'spec/openapi.json'), join(root, scratchSpec, 'openapi.json')],
   ];
@@ -37,5 +44,7 @@ try {
 } finally {
   rmSync(join(root, scratchRoutes), { recursive: true, force: true });
   rmSync(join(root, scratchSpec), { recursive: true, force: true });
+  rmSync(join(root, scratchDemo), { recursive: true, force: true });
   rmSync(configPath, { force: true });
+  rmSync(demoConfigPath, { force: true });
 }

@@ -25,4 +25,6 @@ writeFileSync(join(root, 'scripts/templates/koa-router15.hbs'), template);
 
 if (process.argv.includes('--template-only')) process.exit(0);
 const tsoa = join(cliDir, 'dist/cli.js');
+// The library's own routes and spec, then the demo app (a user's tsoa project) routes.
 execFileSync(process.execPath, [tsoa, 'spec-and-routes'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [tsoa, 'routes', '-c', 'examples/demo/tsoa.json'], { cwd: root, stdio: 'inherit' });

@@ -1,0 +1,44 @@
+// `npm start`: the demo on an embedded PostgreSQL (or DATABASE_URL), with a seeded user and curl
+// commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../support/database.js';
+import { migrate } from '../../src/index.js';
+import { createDemoApp } from './app.js';
+
+const port = Number(process.env.PORT ?? 8000);
+const signingKey = process.env.SIGNING_KEY ?? randomBytes(32).toString('hex');
+if (!process.env.SIGNING_KEY) console.log('SIGNING_KEY is not set: using a random key (tokens die with this process).');
+
+const db = await openDatabase({ dataDir: process.env.DATABASE_URL ? undefined : '.tmp/demo-db' });
+await migrate(db.knex);
+const { app, users } = createDemoApp({ knex: db.knex, signingKey });
+
+const username = 'demo';
+const password = 'demo-password';
+if (!(await users.findUser('username', username))) await users.createUser({ username, password, email: 'demo@example.com' });
+
+const server = app.listen(port, '127.0.0.1', () => {
+  const base = `http://127.0.0.1:${port}/api`;
+  console.log(`koa-simple-jwt demo on ${base} (database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'})
+
+Seeded user: ${username} / ${password}. Try:
+
+  curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
+  ACCESS=<the "access" value>  REFRESH=<the "refresh" value>
+  curl -s ${base}/me -H "Authorization: Bearer $ACCESS"
+  curl -s -X POST ${base}/token/refresh/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
+  curl -s -X POST ${base}/token/verify/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$ACCESS\\"}"
+
+Or in one go (needs jq):
+  ACCESS=$(curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}' | jq -r .access)
+  curl -s ${base}/me -H "Authorization: Bearer $ACCESS"
+`);
+});
+
+async function shutdown(): Promise<void> {
+  server.close();
+  await db.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());
