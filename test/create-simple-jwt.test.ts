@@ -1,0 +1,124 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSimpleJwt, KnexUserStore, RefreshToken, AccessToken, SettingsError, TokenError } from '../src/index.js';
+import { ITERATIONS, ManualClock, setUpDatabase } from './support/demo.js';
+import { claimsOf } from './support/http.js';
+import type { TestDatabase } from '../examples/support/database.js';
+import type { DjangoUser } from '../src/stores/knex-user-store.js';
+
+const KEY = 'a-signing-key-that-is-32-bytes-long';
+let db: TestDatabase;
+let users: KnexUserStore;
+let alice: DjangoUser;
+
+before(async () => {
+  db = await setUpDatabase();
+  users = new KnexUserStore(db.knex, { iterations: ITERATIONS });
+  alice = await users.createUser({ username: 'alice', password: 'alice-password' });
+});
+after(() => db?.drop());
+
+test('createSimpleJwt fails at startup on a short HMAC key, naming signingKey', () => {
+  assert.throws(() => createSimpleJwt({ signingKey: 'short' }), (error: unknown) => error instanceof SettingsError && error.setting === 'signingKey');
+});
+
+test('routes() without a user store is a startup error', () => {
+  const jwt = createSimpleJwt({ signingKey: KEY });
+  assert.throws(() => jwt.routes(), (error: unknown) => error instanceof SettingsError && error.setting === 'userStore');
+});
+
+test('issueTokenPair is RefreshToken.for_user plus its access token, with tokenClaims in both', async () => {
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, tokenClaims: (user) => ({ name: user.username }) });
+  const { refresh, access } = await jwt.issueTokenPair(alice);
+  assert.equal(claimsOf(refresh).name, 'alice');
+  assert.equal(claimsOf(access).name, 'alice');
+  assert.equal(claimsOf(access).user_id, String(alice.id));
+  const decoded = await jwt.decodeToken(refresh, RefreshToken);
+  assert.ok(decoded instanceof RefreshToken);
+  await assert.rejects(jwt.decodeToken(refresh, AccessToken), (error: unknown) => error instanceof TokenError && error.message === 'Token has wrong type');
+});
+
+test('obtainTokenPair with updateLastLogin records last_login from the clock', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 5, 1));
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, updateLastLogin: true, clock });
+  await jwt.obtainTokenPair({ username: 'alice', password: 'alice-password' });
+  const user = await users.findUser('username', 'alice');
+  assert.equal(user?.lastLogin?.getTime(), Date.UTC(2026, 5, 1));
+});
+
+test('onLoginSuccess replaces the last_login update and runs only with updateLastLogin', async () => {
+  const seen: string[] = [];
+  const onLoginSuccess = (user: { username: string }) => {
+    seen.push(user.username);
+  };
+  await createSimpleJwt({ signingKey: KEY, userStore: users, onLoginSuccess }).obtainTokenPair({ username: 'alice', password: 'alice-password' });
+  assert.deepEqual(seen, []);
+  await createSimpleJwt({ signingKey: KEY, userStore: users, onLoginSuccess, updateLastLogin: true }).obtainTokenPair({ username: 'alice', password: 'alice-password' });
+  assert.deepEqual(seen, ['alice']);
+});
+
+test('a userAuthenticationRule that refuses gives the no-active-account error', async () => {
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, userAuthenticationRule: () => false });
+  await assert.rejects(jwt.obtainTokenPair({ username: 'alice', password: 'alice-password' }), { code: 'no_active_account', status: 401 });
+});
+
+test('refresh with rotation returns a new refresh token: new jti, exp and iat, other claims kept', async () => {
+  const clock = new ManualClock();
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, rotateRefreshTokens: true, clock, tokenClaims: () => ({ tenant: 'acme' }) });
+  const { refresh } = await jwt.issueTokenPair(alice);
+  clock.advance(3600);
+  const result = await jwt.refreshAccessToken(refresh);
+  assert.deepEqual(Object.keys(result), ['access', 'refresh']);
+  const before = claimsOf(refresh);
+  const after = claimsOf(result.refresh);
+  const now = Math.floor(clock.ms / 1000);
+  assert.notEqual(after.jti, before.jti);
+  assert.equal(after.exp, now + 86400);
+  assert.equal(after.iat, now);
+  assert.equal(after.user_id, before.user_id);
+  assert.equal(after.tenant, 'acme');
+  assert.equal(claimsOf(result.access).exp, now + 300);
+  assert.equal(claimsOf(result.access).tenant, 'acme');
+});
+
+test('a refresh token without a user claim skips the user checks', async () => {
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users });
+  const token = RefreshToken.create(jwt.context);
+  const result = await jwt.refreshAccessToken(token.sign());
+  assert.equal(claimsOf(result.access).token_type, 'access');
+});
+
+test('two instances with different keys in one process do not accept each other\'s tokens', async () => {
+  const one = createSimpleJwt({ signingKey: KEY, userStore: users });
+  const two = createSimpleJwt({ signingKey: KEY.toUpperCase(), userStore: users });
+  const { access } = await one.issueTokenPair(alice);
+  await one.verifyToken(access);
+  await assert.rejects(two.verifyToken(access), { message: 'Token is invalid' });
+});
+
+test('authenticate checks scopes against the scope claim', async () => {
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, tokenClaims: () => ({ scope: 'read write' }) });
+  const { access } = await jwt.issueTokenPair(alice);
+  const ok = await jwt.authenticate(`Bearer ${access}`, 'jwt', ['read']);
+  assert.equal(ok.user.username, 'alice');
+  await assert.rejects(jwt.authenticate(`Bearer ${access}`, 'jwt', ['admin']), { status: 403, code: 'permission_denied' });
+});
+
+test('authenticate on an unconfigured security name fails loudly, naming it', async () => {
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users });
+  const { access } = await jwt.issueTokenPair(alice);
+  await assert.rejects(jwt.authenticate(`Bearer ${access}`, 'jwt_admin'), /security name "jwt_admin" is not configured/);
+});
+
+test('a stateless security name builds a TokenUser from claims without reading the store', async () => {
+  const noStore = {
+    authenticate: () => Promise.reject(new Error('no')),
+    findUser: () => Promise.reject(new Error('the store must not be read')),
+    updateLastLogin: () => Promise.resolve(),
+  };
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: noStore, statelessSecurityNames: ['jwt'] });
+  const token = AccessToken.forUser(jwt.context, { id: 42, username: 'x', isActive: true });
+  const { user } = await jwt.authenticate(`Bearer ${token.sign()}`, 'jwt');
+  assert.equal(user.id, '42');
+  assert.equal(String(user), 'TokenUser 42');
+});

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as api from '../src/index.js';
+
+test('the public entry point exports exactly this list', () => {
+  assert.deepEqual(Object.keys(api).sort(), [
+    'ALGORITHMS',
+    'AccessToken',
+    'AccountError',
+    'AuthenticationError',
+    'ExpiredTokenError',
+    'InternalError',
+    'KnexUserStore',
+    'NotAuthenticatedError',
+    'PermissionDeniedError',
+    'RefreshToken',
+    'ServiceUnavailableError',
+    'SettingsError',
+    'SimpleJwtError',
+    'Token',
+    'TokenError',
+    'TokenUser',
+    'UntypedToken',
+    'ValidationError',
+    'createSimpleJwt',
+    'createTokenBackend',
+    'koaAuthentication',
+    'makeDjangoPassword',
+    'migrate',
+    'systemClock',
+    'verifyDjangoPassword',
+  ]);
+});
