@@ -7,6 +7,9 @@ import { decodeToken } from './tokens/token.js';
 import { issueToken, obtainTokenPair } from './services/obtain-token-pair.js';
 import { refreshAccessToken } from './services/refresh-access-token.js';
 import { verifyToken } from './services/verify-token.js';
+import { obtainSlidingToken } from './services/obtain-sliding-token.js';
+import { refreshSlidingToken } from './services/refresh-sliding-token.js';
+import { SlidingToken } from './tokens/sliding-token.js';
 import { authenticateRequest } from './authentication/authenticate-request.js';
 import { createTokenRouter } from './koa/create-token-router.js';
 import { createErrorMiddleware } from './koa/error-middleware.js';
@@ -16,6 +19,7 @@ import type { ResolvedSettings, SimpleJwtOptions } from './settings.js';
 import type { ServiceContext } from './services/service-context.js';
 import type { TokenPair } from './services/obtain-token-pair.js';
 import type { RefreshResult } from './services/refresh-access-token.js';
+import type { SlidingTokenResult } from './services/obtain-sliding-token.js';
 import type { Authenticated } from './authentication/authenticate-request.js';
 import type { Token, TokenClass } from './tokens/token.js';
 import type { AuthUser, Credentials } from './stores/user-store.js';
@@ -35,6 +39,12 @@ export interface SimpleJwt {
   issueTokenPair(user: AuthUser): Promise<TokenPair>;
   /** `POST /token/refresh` in code. */
   refreshAccessToken(refresh: string): Promise<RefreshResult>;
+  /** `POST /token/sliding` in code: credentials → `{token}`. */
+  obtainSlidingToken(credentials: Credentials, request?: unknown): Promise<SlidingTokenResult>;
+  /** Simple JWT's `SlidingToken.for_user(user)`, signed. */
+  issueSlidingToken(user: AuthUser): Promise<string>;
+  /** `POST /token/sliding/refresh` in code. */
+  refreshSlidingToken(token: string): Promise<SlidingTokenResult>;
   /** `POST /token/verify` in code: resolves `{}` or rejects with a TokenError. */
   verifyToken(token: string): Promise<Record<string, never>>;
   /** Decodes and verifies `token` as `cls` (default: any type). */
@@ -74,6 +84,11 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       return { refresh: refresh.sign(), access: refresh.accessToken().sign() };
     },
     refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
+    obtainSlidingToken: (credentials: Credentials, request?: unknown) => obtainSlidingToken(context, credentials, request),
+    async issueSlidingToken(user: AuthUser): Promise<string> {
+      return (await issueToken(context, SlidingToken, user)).sign();
+    },
+    refreshSlidingToken: (token: string) => refreshSlidingToken(context, token),
     verifyToken: (token: string) => verifyToken(context, token),
     decodeToken: <T extends Token>(token: string, cls?: TokenClass<T>) =>
       decodeToken((cls ?? UntypedToken) as TokenClass<T>, context, token),

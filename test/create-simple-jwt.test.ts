@@ -122,3 +122,29 @@ test('a stateless security name builds a TokenUser from claims without reading t
   assert.equal(user.id, '42');
   assert.equal(String(user), 'TokenUser 42');
 });
+
+test('a custom token class with its own type, lifetime and check can be listed for a security name', async () => {
+  class ServiceToken extends AccessToken {
+    static override readonly tokenType: string = 'service';
+    static override lifetime(): number {
+      return 60;
+    }
+    override async verify(): Promise<void> {
+      await super.verify();
+      if (typeof this.payload.service !== 'string') throw new TokenError('Token names no service');
+    }
+  }
+  const clock = new ManualClock();
+  const jwt = createSimpleJwt({ signingKey: KEY, userStore: users, clock, authTokenClasses: { jwt: [AccessToken], svc: [ServiceToken] } });
+  const token = ServiceToken.forUser(jwt.context, alice);
+  assert.equal(token.payload.token_type, 'service');
+  assert.equal(token.payload.exp, Math.floor(clock.ms / 1000) + 60);
+  await assert.rejects(jwt.authenticate(`Bearer ${token.sign()}`, 'svc'), (error: { body?: { messages?: unknown } }) => {
+    assert.deepEqual(error.body?.messages, [{ token_class: 'ServiceToken', token_type: 'service', message: 'Token names no service' }]);
+    return true;
+  });
+  token.set('service', 'billing');
+  const { user } = await jwt.authenticate(`Bearer ${token.sign()}`, 'svc');
+  assert.equal(user.username, 'alice');
+  await assert.rejects(jwt.authenticate(`Bearer ${token.sign()}`, 'jwt'), { status: 401 });
+});

@@ -17,6 +17,7 @@ test('the public entry point exports exactly this list', () => {
     'ServiceUnavailableError',
     'SettingsError',
     'SimpleJwtError',
+    'SlidingToken',
     'Token',
     'TokenError',
     'TokenUser',

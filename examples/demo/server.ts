@@ -29,6 +29,13 @@ Seeded user: ${username} / ${password}. Try:
   curl -s -X POST ${base}/token/refresh/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
   curl -s -X POST ${base}/token/verify/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$ACCESS\\"}"
 
+Sliding tokens (one token that is renewed instead of a pair):
+  curl -s -X POST ${base}/token/sliding/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
+  TOKEN=<the "token" value>
+  curl -s ${base}/me/sliding -H "Authorization: Bearer $TOKEN"
+  curl -s -X POST ${base}/token/sliding/refresh/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$TOKEN\\"}"
+  curl -s ${base}/me/any -H "Authorization: Bearer <the new token>"
+
 Or in one go (needs jq):
   ACCESS=$(curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}' | jq -r .access)
   curl -s ${base}/me -H "Authorization: Bearer $ACCESS"

@@ -74,3 +74,15 @@ export interface DetailErrorBody {
   detail: string;
   code?: string;
 }
+
+/** A sliding token to renew (`POST /token/sliding/refresh`). */
+export interface TokenRefreshSlidingRequest {
+  /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyJ9.c2ln" */
+  token: string;
+}
+
+/** A sliding token: it authenticates until `exp` and can be renewed until `refresh_exp`. */
+export interface SlidingTokenResponse {
+  /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyJ9.c2ln" */
+  token: string;
+}

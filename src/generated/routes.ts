@@ -4,6 +4,8 @@
 import type { TsoaRoute } from '@tsoa/runtime';
 import { fetchMiddlewares, KoaTemplateService } from '@tsoa/runtime';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { SlidingTokenController } from './../controllers/sliding-token-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { TokenController } from './../controllers/token-controller.js';
 import { koaAuthentication } from './../koa/authentication-module.js';
 // @ts-ignore - no great way to install types from subpackage
@@ -18,11 +20,10 @@ void koaAuthenticationRecasted;
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 
 const models: TsoaRoute.Models = {
-    "TokenPairResponse": {
+    "SlidingTokenResponse": {
         "dataType": "refObject",
         "properties": {
-            "refresh": {"dataType":"string","required":true},
-            "access": {"dataType":"string","required":true},
+            "token": {"dataType":"string","required":true},
         },
         "additionalProperties": false,
     },
@@ -60,15 +61,6 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "TokenRefreshResponse": {
-        "dataType": "refObject",
-        "properties": {
-            "access": {"dataType":"string","required":true},
-            "refresh": {"dataType":"string"},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "TokenClassMessage": {
         "dataType": "refObject",
         "properties": {
@@ -85,6 +77,32 @@ const models: TsoaRoute.Models = {
             "detail": {"dataType":"string","required":true},
             "code": {"dataType":"string","required":true},
             "messages": {"dataType":"array","array":{"dataType":"refObject","ref":"TokenClassMessage"}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TokenRefreshSlidingRequest": {
+        "dataType": "refObject",
+        "properties": {
+            "token": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TokenPairResponse": {
+        "dataType": "refObject",
+        "properties": {
+            "refresh": {"dataType":"string","required":true},
+            "access": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TokenRefreshResponse": {
+        "dataType": "refObject",
+        "properties": {
+            "access": {"dataType":"string","required":true},
+            "refresh": {"dataType":"string"},
         },
         "additionalProperties": false,
     },
@@ -126,6 +144,77 @@ export function RegisterRoutes(router: KoaRouter) {
     // ###########################################################################################################
 
 
+        const argsSlidingTokenController_obtainSliding: Record<string, TsoaRoute.ParameterSchema> = {
+                body: {"in":"body","name":"body","required":true,"ref":"TokenObtainPairRequest"},
+                request: {"in":"request","name":"request","required":true,"dataType":"object"},
+        };
+        router.post('/token/sliding',
+            ...(fetchMiddlewares<Middleware>(SlidingTokenController)),
+            ...(fetchMiddlewares<Middleware>(SlidingTokenController.prototype.obtainSliding)),
+
+            async function SlidingTokenController_obtainSliding(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsSlidingTokenController_obtainSliding, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<SlidingTokenController>(SlidingTokenController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'obtainSliding',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: 200,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsSlidingTokenController_refreshSliding: Record<string, TsoaRoute.ParameterSchema> = {
+                body: {"in":"body","name":"body","required":true,"ref":"TokenRefreshSlidingRequest"},
+        };
+        router.post('/token/sliding/refresh',
+            ...(fetchMiddlewares<Middleware>(SlidingTokenController)),
+            ...(fetchMiddlewares<Middleware>(SlidingTokenController.prototype.refreshSliding)),
+
+            async function SlidingTokenController_refreshSliding(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsSlidingTokenController_refreshSliding, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<SlidingTokenController>(SlidingTokenController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'refreshSliding',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: 200,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTokenController_obtainPair: Record<string, TsoaRoute.ParameterSchema> = {
                 body: {"in":"body","name":"body","required":true,"ref":"TokenObtainPairRequest"},
                 request: {"in":"request","name":"request","required":true,"dataType":"object"},

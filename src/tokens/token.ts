@@ -99,6 +99,14 @@ export abstract class Token {
     if (this.payload[claim] !== this.tokenClass.tokenType) throw new TokenError('Token has wrong type');
   }
 
+  /**
+   * Adds class-specific claims to a brand-new token, after type, `exp`, `iat` and `jti` (e.g. a
+   * sliding token's refresh window). Called by `createToken` only, never for decoded tokens.
+   */
+  initializeClaims(): void {
+    // Access, refresh and untyped tokens have nothing to add.
+  }
+
   /** Signs the payload (adding `aud`/`iss` when configured). Each call signs again. */
   sign(): string {
     return this.context.backend.encode(this.payload);
@@ -165,6 +173,7 @@ export function createToken<T extends Token>(cls: TokenClass<T>, context: TokenC
   token.setExp();
   token.setIat();
   token.setJti();
+  token.initializeClaims();
   return token;
 }
 
