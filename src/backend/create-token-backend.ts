@@ -1,0 +1,157 @@
+import type { KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Algorithm, ResolvedSettings } from '../settings.js';
+import { checkBackendSettings } from './check-backend-settings.js';
+import { signEdDsa, verifyEdDsa } from './eddsa.js';
+import { createJwksClient, type JwksClient } from './jwks-client.js';
+import { parseCompactJws, type CompactJws } from './parse-compact-jws.js';
+import { checkPyJwtClaims } from './pyjwt-claims.js';
+import { resolveKeys } from './resolve-keys.js';
+import { toPythonJson } from './to-python-json.js';
+import { TokenBackendError, type Claims, type TokenBackend } from './token-backend.js';
+
+/** The settings a token backend reads (Simple JWT's `TokenBackend` arguments). */
+export type BackendSettings = Pick<
+  ResolvedSettings,
+  | 'algorithm'
+  | 'signingKey'
+  | 'verifyingKey'
+  | 'audience'
+  | 'issuer'
+  | 'jwkUrl'
+  | 'jwkCacheSeconds'
+  | 'jwkTimeoutMs'
+  | 'leeway'
+  | 'clock'
+>;
+
+/** Construction options that are not settings. */
+export interface CreateTokenBackendOptions {
+  /**
+   * Refuse HMAC secrets shorter than the hash output (RFC 7518 §3.2). Default true. `false` exists
+   * only so that Simple JWT's short-secret test vectors (`not_secret`) can be checked.
+   */
+  readonly enforceKeyLength?: boolean;
+  /** The fetch used for `jwkUrl`; default the global `fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+type JsonWebTokenAlgorithm = Exclude<Algorithm, 'EdDSA'>;
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Builds Simple JWT's `TokenBackend`: validates the settings (throwing `SettingsError` naming the
+ * setting), turns every key into a `KeyObject` once, and returns a frozen object whose `encode`
+ * signs a copy of the claims (adding `aud`/`iss` when configured) with a PyJWT-identical header
+ * and JSON, and whose `decode` verifies with `algorithms: [configured]` and PyJWT's claim rules,
+ * measured against `settings.clock`. HS/RS/ES/PS go through jsonwebtoken; EdDSA through node:crypto.
+ * With `jwkUrl`, tokens are verified with the JWK Set key named by their `kid`.
+ *
+ * @example
+ * const backend = createTokenBackend({ algorithm: 'HS256', signingKey: secret32, verifyingKey: undefined,
+ *   audience: undefined, issuer: undefined, jwkUrl: undefined, jwkCacheSeconds: 300,
+ *   jwkTimeoutMs: 5000, leeway: 0, clock: systemClock });
+ * const token = backend.encode({ exp: 4102444800, user_id: '1' });
+ * await backend.decode(token); // { exp: 4102444800, user_id: '1' }
+ */
+export function createTokenBackend(
+  settings: BackendSettings,
+  options: CreateTokenBackendOptions = {},
+): TokenBackend {
+  const algorithm = checkBackendSettings(settings);
+  const { clock, leeway, issuer } = settings;
+  const audienceClaim = typeof settings.audience === 'string' ? settings.audience : settings.audience?.slice();
+  const audiences = audienceClaim === undefined ? undefined : [audienceClaim].flat();
+  const { signingKey, verifyingKey } = resolveKeys(algorithm, settings.signingKey, settings.verifyingKey, {
+    enforceKeyLength: options.enforceKeyLength ?? true,
+    // With a JWK Set the local verifying key is never used (Simple JWT ignores it too).
+    checkPair: settings.jwkUrl === undefined,
+  });
+  const jwks: JwksClient | undefined =
+    settings.jwkUrl === undefined
+      ? undefined
+      : createJwksClient({
+          url: settings.jwkUrl,
+          algorithm,
+          cacheSeconds: settings.jwkCacheSeconds,
+          timeoutMs: settings.jwkTimeoutMs,
+          clock,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        });
+
+  // PyJWT's header is {"alg": ..., "typ": "JWT"} with the keys in that order and no kid. The
+  // payload goes to jsonwebtoken as finished JSON text, so jsonwebtoken neither adds `iat` nor
+  // re-serialises it (which would lose PyJWT's ASCII escaping).
+  const sign: (json: string) => string =
+    algorithm === 'EdDSA'
+      ? (json) => signEdDsa(json, signingKey)
+      : (json) =>
+          jwt.sign(json, signingKey, {
+            algorithm: algorithm as JsonWebTokenAlgorithm,
+            header: { alg: algorithm, typ: 'JWT' },
+          });
+
+  /** Returns why the signature is refused, or undefined when it verifies. */
+  function checkSignature(token: string, jws: CompactJws, key: KeyObject, nowSeconds: number): string | undefined {
+    if (algorithm === 'EdDSA') return verifyEdDsa(jws, key);
+    try {
+      // Only the signature and the algorithm allow-list: the time claims follow PyJWT's rules and
+      // order (checkPyJwtClaims), which differ from jsonwebtoken's.
+      jwt.verify(token, key, {
+        algorithms: [algorithm as JsonWebTokenAlgorithm],
+        ignoreExpiration: true,
+        ignoreNotBefore: true,
+        clockTimestamp: nowSeconds,
+      });
+      return undefined;
+    } catch (error) {
+      return reasonOf(error);
+    }
+  }
+
+  async function verifiedPayload(token: string): Promise<Claims> {
+    const jws = parseCompactJws(token);
+    // RFC 8725 §3.1: only the configured algorithm, checked before any key lookup (and so before a
+    // JWKS fetch an attacker could otherwise trigger with `alg: none`).
+    if (jws.header.alg !== algorithm) throw new TokenBackendError('invalid', 'Invalid algorithm specified');
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` header must be refused.
+    if (Object.hasOwn(jws.header, 'crit')) throw new TokenBackendError('invalid', 'unsupported crit header');
+    let key = verifyingKey;
+    if (jwks !== undefined) {
+      const kid = jws.header.kid;
+      if (typeof kid !== 'string') throw new TokenBackendError('invalid', 'token has no kid header');
+      key = await jwks.getSigningKey(kid);
+    }
+    const now = clock.now().getTime() / 1000;
+    const refused = checkSignature(token, jws, key, Math.floor(now));
+    if (refused !== undefined) throw new TokenBackendError('invalid', refused);
+    checkPyJwtClaims(jws.payload, { now, leeway, audience: audiences, issuer });
+    return jws.payload;
+  }
+
+  const backend: TokenBackend = {
+    algorithm,
+
+    encode(payload: Claims): string {
+      const claims: Claims = { ...payload };
+      // RFC 7519 §4.1.3/§4.1.1: configured values overwrite whatever the payload had, as in Simple JWT.
+      if (audienceClaim !== undefined) claims.aud = audienceClaim;
+      if (issuer !== undefined) claims.iss = issuer;
+      return sign(toPythonJson(claims));
+    },
+
+    async decode(token: string, decodeOptions?: { verify?: boolean }): Promise<Claims> {
+      try {
+        if (decodeOptions?.verify === false) return parseCompactJws(token).payload;
+        return await verifiedPayload(token);
+      } catch (error) {
+        if (error instanceof TokenBackendError) throw error;
+        throw new TokenBackendError('invalid', reasonOf(error));
+      }
+    },
+  };
+  return Object.freeze(backend);
+}

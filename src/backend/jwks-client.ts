@@ -1,0 +1,157 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Algorithm } from '../settings.js';
+import { TokenBackendError } from './token-backend.js';
+
+/** Options for {@link createJwksClient}. */
+export interface JwksClientOptions {
+  /** The JWK Set URL (http or https). */
+  readonly url: string;
+  /** The backend's one algorithm: keys that declare another `alg` are not used (RFC 7517 §4.4). */
+  readonly algorithm: Algorithm;
+  /** Seconds a fetched set is used before it is fetched again (PyJWKClient: 300); at least `minRefetchSeconds`. */
+  readonly cacheSeconds: number;
+  /** Milliseconds a fetch (headers and body) may take before the token is refused. */
+  readonly timeoutMs: number;
+  /** The source of time for the cache and the refetch limit. */
+  readonly clock: Clock;
+  /** The fetch implementation; default the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /**
+   * Seconds that must pass after a fetch before a kid miss or a failure may cause another one.
+   * Without this, a client sending random `kid`s would make us fetch the URL on every request.
+   * Default 5.
+   */
+  readonly minRefetchSeconds?: number;
+}
+
+/** Finds the public key a token names by its `kid` header in a remote JWK Set (RFC 7517 §5). */
+export interface JwksClient {
+  /** Resolves the key for `kid`, or rejects with `TokenBackendError('invalid')`; never hangs. */
+  getSigningKey(kid: string): Promise<KeyObject>;
+}
+
+function invalid(detail: string): TokenBackendError {
+  return new TokenBackendError('invalid', detail);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Builds the kid → key map from a JWK Set, keeping only keys we may verify with: `use` "sig" or
+ * absent (RFC 7517 §4.2), `key_ops` absent or containing "verify" (§4.3), `alg` absent or equal to
+ * ours (§4.4), a non-empty `kid` (PyJWKClient needs one), and an RSA/EC/OKP key node:crypto can
+ * import. A symmetric ("oct") key is never taken from a URL. Unusable entries are skipped.
+ */
+function parseJwks(body: unknown, algorithm: Algorithm): Map<string, KeyObject> {
+  if (!isObject(body) || !Array.isArray(body.keys)) throw invalid('JWKS response is not a JWK Set');
+  const keys = new Map<string, KeyObject>();
+  for (const jwk of body.keys as unknown[]) {
+    if (!isObject(jwk)) continue;
+    if (jwk.use !== undefined && jwk.use !== 'sig') continue;
+    if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) continue;
+    if (jwk.alg !== undefined && jwk.alg !== algorithm) continue;
+    if (typeof jwk.kid !== 'string' || jwk.kid === '' || keys.has(jwk.kid)) continue;
+    if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') continue;
+    try {
+      const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      if (key.type === 'public') keys.set(jwk.kid, key);
+    } catch {
+      // An entry node:crypto cannot import (unknown curve, bad encoding) is skipped, as PyJWKSet does.
+    }
+  }
+  if (keys.size === 0) throw invalid('the JWKS endpoint did not contain any signing keys');
+  return keys;
+}
+
+/**
+ * A JWK Set client in the manner of PyJWKClient, which Simple JWT uses for `JWK_URL`: the set is
+ * fetched lazily, cached for `cacheSeconds` by the injected clock, searched by `kid`, and fetched
+ * again once on a miss. Unlike PyJWKClient it also shares one in-flight fetch between concurrent
+ * requests, limits refetches after a miss or a failure to one per `minRefetchSeconds`, and gives
+ * up after `timeoutMs` even if `fetch` ignores its abort signal. Keys are imported once per fetch
+ * as `KeyObject`s. Every failure is a `TokenBackendError('invalid')`.
+ *
+ * @example
+ * const jwks = createJwksClient({ url: 'https://example.auth0.com/.well-known/jwks.json',
+ *   algorithm: 'RS256', cacheSeconds: 300, timeoutMs: 5000, clock: systemClock });
+ * const key = await jwks.getSigningKey('230498151c214b788dd97f22b85410a5');
+ */
+export function createJwksClient(options: JwksClientOptions): JwksClient {
+  const { url, algorithm, clock } = options;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const minRefetchMs = (options.minRefetchSeconds ?? 5) * 1000;
+  // A set younger than the refetch limit is always used: otherwise a cache shorter than the limit
+  // would refuse every token between the fetch and the end of the limit.
+  const cacheMs = Math.max(options.cacheSeconds * 1000, minRefetchMs);
+  const nowMs = (): number => clock.now().getTime();
+
+  let keys: Map<string, KeyObject> | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let lastAttemptAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  async function load(): Promise<Map<string, KeyObject>> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(invalid(`JWKS fetch timed out after ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+    });
+    const attempt = (async () => {
+      const response = await fetchImpl(url, { signal: controller.signal, headers: { accept: 'application/json' } });
+      if (!response.ok) throw invalid(`JWKS fetch failed: HTTP ${response.status}`);
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch {
+        throw invalid('JWKS response is not JSON');
+      }
+      return parseJwks(body, algorithm);
+    })();
+    try {
+      // The race is the guarantee against a hang; the abort is what frees the socket.
+      return await Promise.race([attempt, timeout]);
+    } catch (error) {
+      if (error instanceof TokenBackendError) throw error;
+      throw invalid(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+      controller.abort(); // releases an unread body; harmless once everything was read
+      attempt.catch(() => undefined); // the loser of the race must not become an unhandled rejection
+    }
+  }
+
+  function refresh(): Promise<void> {
+    if (inFlight !== undefined) return inFlight;
+    if (nowMs() - lastAttemptAt < minRefetchMs) {
+      return Promise.reject(invalid('JWKS not refetched: the last fetch was too recent'));
+    }
+    lastAttemptAt = nowMs();
+    inFlight = load()
+      .then((loaded) => {
+        keys = loaded;
+        fetchedAt = nowMs();
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
+
+  return {
+    async getSigningKey(kid: string): Promise<KeyObject> {
+      const fresh = keys !== undefined && nowMs() - fetchedAt < cacheMs;
+      const cached = fresh ? keys?.get(kid) : undefined;
+      if (cached !== undefined) return cached;
+      await refresh();
+      const key = keys?.get(kid);
+      if (key === undefined) throw invalid(`no signing key in the JWKS matches kid ${JSON.stringify(kid)}`);
+      return key;
+    },
+  };
+}

@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict';
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+import jwt from 'jsonwebtoken';
+import { createTokenBackend, type BackendSettings } from '../../src/backend/create-token-backend.js';
+import { createJwksClient } from '../../src/backend/jwks-client.js';
+import { signEdDsa } from '../../src/backend/eddsa.js';
+import { TokenBackendError, type TokenBackend } from '../../src/backend/token-backend.js';
+import {
+  SIMPLEJWT_RSA_PRIVATE_KEY,
+  SIMPLEJWT_RSA_PRIVATE_KEY_2,
+  SIMPLEJWT_RSA_PUBLIC_KEY,
+  SIMPLEJWT_RSA_PUBLIC_KEY_2,
+  generatedPair,
+} from '../support/keys.js';
+
+/** The kid of Simple JWT's test_decode_rsa_aud_iss_jwk_success. */
+const KID = '230498151c214b788dd97f22b85410a5';
+const AUDIENCE = 'openid-client-id';
+const ISSUER = 'https://www.myoidcprovider.com';
+const START = 1_700_000_000;
+
+function jwk(publicPem: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...createPublicKey(publicPem).export({ format: 'jwk' }), ...extra };
+}
+
+interface TestServer {
+  readonly url: string;
+  hits: number;
+  close(): Promise<void>;
+}
+
+const servers: TestServer[] = [];
+after(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+/** A real HTTP server on 127.0.0.1, port chosen by the OS, counting requests. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+  const state = { hits: 0 };
+  const server = createServer((req, res) => {
+    state.hits += 1;
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const result: TestServer = {
+    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    get hits() {
+      return state.hits;
+    },
+    set hits(value: number) {
+      state.hits = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  servers.push(result);
+  return result;
+}
+
+function serveJson(body: () => unknown, delayMs = 0): Promise<TestServer> {
+  return serve((_req, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body()));
+    }, delayMs);
+  });
+}
+
+function makeClock(): { now: () => Date; advance: (seconds: number) => void } {
+  let t = START;
+  return { now: () => new Date(t * 1000), advance: (seconds) => (t += seconds) };
+}
+
+function backendFor(url: string, clock: { now: () => Date }, overrides: Partial<BackendSettings> = {}): TokenBackend {
+  // As in Simple JWT's test, the local key pair is deliberately not the pair that signs the tokens.
+  return createTokenBackend({
+    algorithm: 'RS256',
+    signingKey: SIMPLEJWT_RSA_PRIVATE_KEY,
+    verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY,
+    audience: AUDIENCE,
+    issuer: ISSUER,
+    jwkUrl: url,
+    jwkCacheSeconds: 300,
+    jwkTimeoutMs: 2000,
+    leeway: 0,
+    clock,
+    ...overrides,
+  });
+}
+
+const key2: KeyObject = createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY_2);
+const payload = { foo: 'baz', exp: START + 86400, aud: AUDIENCE, iss: ISSUER };
+
+function tokenWithKid(kid: string | undefined, key: KeyObject = key2): string {
+  return jwt.sign(payload, key, { algorithm: 'RS256', noTimestamp: true, ...(kid === undefined ? {} : { keyid: kid }) });
+}
+
+async function invalid(promise: Promise<unknown>, detail?: RegExp): Promise<TokenBackendError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof TokenBackendError, `expected a TokenBackendError, got ${String(caught)}`);
+  assert.equal(caught.reason, 'invalid');
+  if (detail) assert.match(caught.detail ?? '', detail);
+  return caught;
+}
+
+const JWKS = {
+  keys: [
+    jwk(SIMPLEJWT_RSA_PUBLIC_KEY, { kid: 'encryption-key', use: 'enc' }),
+    { kty: 'oct', kid: 'symmetric', k: 'c2VjcmV0' },
+    jwk(SIMPLEJWT_RSA_PUBLIC_KEY_2, { kid: KID, use: 'sig', alg: 'RS256' }),
+  ],
+};
+
+describe('decode with jwkUrl', () => {
+  it('verifies a token with the JWKS key named by its kid (test_decode_rsa_aud_iss_jwk_success)', async () => {
+    const server = await serveJson(() => JWKS);
+    const backend = backendFor(server.url, makeClock());
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    assert.equal(server.hits, 1);
+  });
+
+  it('uses the JWKS key, not the local verifying key', async () => {
+    const server = await serveJson(() => JWKS);
+    const backend = backendFor(server.url, makeClock());
+    await invalid(backend.decode(tokenWithKid(KID, createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY))), /signature/);
+  });
+
+  it('refuses a token without kid, without fetching', async () => {
+    const server = await serveJson(() => JWKS);
+    await invalid(backendFor(server.url, makeClock()).decode(tokenWithKid(undefined)), /kid/);
+    assert.equal(server.hits, 0);
+  });
+
+  it('refuses alg none and other algorithms without fetching', async () => {
+    const server = await serveJson(() => JWKS);
+    const backend = backendFor(server.url, makeClock());
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: KID })).toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
+    await invalid(backend.decode(none));
+    assert.equal(server.hits, 0);
+  });
+
+  it('refuses keys whose use is not sig, and symmetric keys', async () => {
+    const server = await serveJson(() => JWKS);
+    const backend = backendFor(server.url, makeClock());
+    await invalid(backend.decode(tokenWithKid('encryption-key', createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY))));
+    await invalid(backend.decode(tokenWithKid('symmetric')));
+  });
+
+  it('refuses an unknown kid, refetching at most once per few seconds however many kids are tried', async () => {
+    const server = await serveJson(() => JWKS);
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock);
+    for (let i = 0; i < 20; i += 1) await invalid(backend.decode(tokenWithKid(`random-${i}`)));
+    assert.equal(server.hits, 1);
+    clock.advance(6);
+    await invalid(backend.decode(tokenWithKid('random-again')), /no signing key/);
+    assert.equal(server.hits, 2);
+  });
+
+  it('refetches once on a kid miss, picking up a rotated key', async () => {
+    let keys: unknown[] = [JWKS.keys[2]];
+    const server = await serveJson(() => ({ keys }));
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock);
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    keys = [...keys, jwk(SIMPLEJWT_RSA_PUBLIC_KEY, { kid: 'new-key' })];
+    clock.advance(10);
+    const local = createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY);
+    assert.deepEqual(await backend.decode(tokenWithKid('new-key', local)), payload);
+    assert.equal(server.hits, 2);
+  });
+
+  it('caches the set for jwkCacheSeconds by the injected clock, then fetches it again', async () => {
+    const server = await serveJson(() => JWKS);
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock, { jwkCacheSeconds: 300 });
+    await backend.decode(tokenWithKid(KID));
+    clock.advance(299);
+    await backend.decode(tokenWithKid(KID));
+    assert.equal(server.hits, 1);
+    clock.advance(1);
+    await backend.decode(tokenWithKid(KID));
+    assert.equal(server.hits, 2);
+  });
+
+  it('shares one in-flight fetch between concurrent requests', async () => {
+    const server = await serveJson(() => JWKS, 50);
+    const backend = backendFor(server.url, makeClock());
+    const results = await Promise.all(Array.from({ length: 10 }, () => backend.decode(tokenWithKid(KID))));
+    assert.equal(results.length, 10);
+    assert.equal(server.hits, 1);
+  });
+
+  it('refuses the token within the timeout when the server never answers', async () => {
+    const server = await serve(() => {
+      /* never answers */
+    });
+    const backend = backendFor(server.url, makeClock(), { jwkTimeoutMs: 200 });
+    const started = Date.now();
+    await invalid(backend.decode(tokenWithKid(KID)), /timed out|abort/i);
+    assert.ok(Date.now() - started < 2000, 'no hang');
+    assert.equal(server.hits, 1);
+  });
+
+  it('refuses the token when the server is down', async () => {
+    const server = await serveJson(() => JWKS);
+    await server.close();
+    await invalid(backendFor(server.url, makeClock()).decode(tokenWithKid(KID)), /fetch failed/);
+  });
+
+  it('refuses the token when the response is not JSON, not a JWK Set, empty, or an HTTP error', async () => {
+    const bodies: Array<[number, string]> = [
+      [200, '<html>not json</html>'],
+      [200, '{"not":"a set"}'],
+      [200, '{"keys":[]}'],
+      [500, JSON.stringify(JWKS)],
+    ];
+    for (const [status, body] of bodies) {
+      const server = await serve((_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+      await invalid(backendFor(server.url, makeClock()).decode(tokenWithKid(KID)));
+    }
+  });
+
+  it('does not refetch on every request while the server is failing', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock);
+    for (let i = 0; i < 10; i += 1) await invalid(backend.decode(tokenWithKid(KID)));
+    assert.equal(server.hits, 1);
+    clock.advance(5);
+    await invalid(backend.decode(tokenWithKid(KID)));
+    assert.equal(server.hits, 2);
+  });
+
+  it('uses the injected fetch, and gives up at the timeout even if fetch ignores the abort signal', async () => {
+    let calls = 0;
+    const stuck = ((): Promise<Response> => {
+      calls += 1;
+      return new Promise<Response>(() => undefined);
+    }) as typeof fetch;
+    const backend = createTokenBackend(
+      {
+        algorithm: 'RS256',
+        signingKey: SIMPLEJWT_RSA_PRIVATE_KEY,
+        verifyingKey: undefined,
+        audience: undefined,
+        issuer: undefined,
+        jwkUrl: 'https://jwks.invalid/jwks.json',
+        jwkCacheSeconds: 300,
+        jwkTimeoutMs: 100,
+        leeway: 0,
+        clock: makeClock(),
+      },
+      { fetch: stuck },
+    );
+    const started = Date.now();
+    await invalid(backend.decode(tokenWithKid(KID)), /timed out/);
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(calls, 1);
+  });
+
+  it('verifies EdDSA tokens with an OKP key from the set', async () => {
+    const pair = generatedPair('ed25519');
+    const server = await serveJson(() => ({ keys: [jwk(pair.publicKey, { kid: 'ed', alg: 'EdDSA' })] }));
+    const backend = createTokenBackend({
+      algorithm: 'EdDSA',
+      signingKey: generatedPair('ed448').privateKey,
+      verifyingKey: undefined,
+      audience: undefined,
+      issuer: undefined,
+      jwkUrl: server.url,
+      jwkCacheSeconds: 300,
+      jwkTimeoutMs: 2000,
+      leeway: 0,
+      clock: makeClock(),
+    });
+    // A token with a kid header, signed by hand (our own encode adds no kid).
+    const input = `${Buffer.from('{"alg":"EdDSA","kid":"ed"}').toString('base64url')}.${Buffer.from('{"sub":"1"}').toString('base64url')}`;
+    const token = `${input}.${sign(null, Buffer.from(input), createPrivateKey(pair.privateKey)).toString('base64url')}`;
+    assert.deepEqual(await backend.decode(token), { sub: '1' });
+    await invalid(backend.decode(signEdDsa('{"sub":"1"}', createPrivateKey(pair.privateKey))), /kid/);
+  });
+});
+
+describe('createJwksClient', () => {
+  it('skips keys declaring another algorithm (RFC 7517 §4.4)', async () => {
+    const server = await serveJson(() => ({ keys: [jwk(SIMPLEJWT_RSA_PUBLIC_KEY_2, { kid: KID, alg: 'PS256' })] }));
+    const client = createJwksClient({ url: server.url, algorithm: 'RS256', cacheSeconds: 300, timeoutMs: 1000, clock: makeClock() });
+    await invalid(client.getSigningKey(KID), /did not contain any signing keys/);
+  });
+
+  it('returns the same KeyObject for a kid while the set is cached', async () => {
+    const server = await serveJson(() => JWKS);
+    const client = createJwksClient({ url: server.url, algorithm: 'RS256', cacheSeconds: 300, timeoutMs: 1000, clock: makeClock() });
+    const first = await client.getSigningKey(KID);
+    assert.equal(await client.getSigningKey(KID), first);
+    assert.equal(first.type, 'public');
+  });
+});
+
+describe('createJwksClient: short caches', () => {
+  it('uses a set for at least the refetch limit even when cacheSeconds is 0', async () => {
+    const server = await serveJson(() => JWKS);
+    const clock = makeClock();
+    const client = createJwksClient({ url: server.url, algorithm: 'RS256', cacheSeconds: 0, timeoutMs: 1000, clock });
+    await client.getSigningKey(KID);
+    clock.advance(1);
+    await client.getSigningKey(KID);
+    assert.equal(server.hits, 1);
+    clock.advance(5);
+    await client.getSigningKey(KID);
+    assert.equal(server.hits, 2);
+  });
+});
