@@ -9,6 +9,7 @@ import { refreshAccessToken } from './services/refresh-access-token.js';
 import { verifyToken } from './services/verify-token.js';
 import { obtainSlidingToken } from './services/obtain-sliding-token.js';
 import { refreshSlidingToken } from './services/refresh-sliding-token.js';
+import { blacklistToken } from './services/blacklist-token.js';
 import { SlidingToken } from './tokens/sliding-token.js';
 import { authenticateRequest } from './authentication/authenticate-request.js';
 import { createTokenRouter } from './koa/create-token-router.js';
@@ -45,6 +46,8 @@ export interface SimpleJwt {
   issueSlidingToken(user: AuthUser): Promise<string>;
   /** `POST /token/sliding/refresh` in code. */
   refreshSlidingToken(token: string): Promise<SlidingTokenResult>;
+  /** `POST /token/blacklist` in code: blacklists a refresh token. Needs a blacklist store. */
+  blacklistToken(refresh: string): Promise<Record<string, never>>;
   /** `POST /token/verify` in code: resolves `{}` or rejects with a TokenError. */
   verifyToken(token: string): Promise<Record<string, never>>;
   /** Decodes and verifies `token` as `cls` (default: any type). */
@@ -90,6 +93,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     },
     refreshSlidingToken: (token: string) => refreshSlidingToken(context, token),
     verifyToken: (token: string) => verifyToken(context, token),
+    blacklistToken: (refresh: string) => blacklistToken(context, refresh),
     decodeToken: <T extends Token>(token: string, cls?: TokenClass<T>) =>
       decodeToken((cls ?? UntypedToken) as TokenClass<T>, context, token),
     authenticate: (header: string | undefined, securityName: string, scopes: readonly string[] = []) =>
@@ -105,7 +109,11 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       if (!settings.userStore) {
         throw new SettingsError('userStore', 'the token routes need a user store to check credentials (e.g. new KnexUserStore(knex))');
       }
-      return createTokenRouter(instance, routerOptions);
+      const blacklist = routerOptions?.blacklist ?? settings.blacklistStore !== undefined;
+      if (blacklist && !settings.blacklistStore) {
+        throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store (e.g. new KnexBlacklistStore(knex)); without one it would blacklist nothing');
+      }
+      return createTokenRouter(instance, { ...routerOptions, blacklist });
     },
   });
   return instance;

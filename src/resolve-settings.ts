@@ -43,7 +43,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
-  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim',
+  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore',
 ]);
 
 /** Simple JWT setting names that were removed upstream; we name the replacement instead of "unknown". */
@@ -113,12 +113,20 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     onLoginFailed: fn(o, 'onLoginFailed'),
     tokenClaims: fn(o, 'tokenClaims'),
     userStore: userStore(o.userStore),
+    blacklistStore: blacklistStore(o.blacklistStore),
     authTokenClasses: authTokenClasses(o.authTokenClasses),
     scopeClaim: name(o, 'scopeClaim', 'scope'),
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
     clock: o.clock ?? systemClock,
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
+  // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.
+  if (settings.blacklistAfterRotation && !settings.blacklistStore) {
+    throw new SettingsError('blacklistStore', 'blacklistAfterRotation needs a blacklist store (e.g. new KnexBlacklistStore(knex)); without one nothing would be blacklisted');
+  }
+  if (settings.blacklistStore && settings.jtiClaim === null) {
+    throw new SettingsError('jtiClaim', 'the blacklist identifies tokens by their id claim; it cannot be null with a blacklist store');
+  }
   return Object.freeze(settings);
 }
 
@@ -211,6 +219,15 @@ function userStore(value: unknown): ResolvedSettings['userStore'] {
     if (typeof store?.[method] !== 'function') throw new SettingsError('userStore', `expected a UserStore; ${method}() is missing`);
   }
   return value as ResolvedSettings['userStore'];
+}
+
+function blacklistStore(value: unknown): ResolvedSettings['blacklistStore'] {
+  if (value === undefined) return undefined;
+  const store = value as Record<string, unknown>;
+  for (const method of ['outstand', 'blacklist', 'rotate', 'isBlacklisted']) {
+    if (typeof store?.[method] !== 'function') throw new SettingsError('blacklistStore', `expected a BlacklistStore; ${method}() is missing`);
+  }
+  return value as ResolvedSettings['blacklistStore'];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
 import type { Clock } from './clock.js';
 import type { TokenClass } from './tokens/token.js';
+import type { BlacklistStore } from './stores/blacklist-store.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -95,6 +96,12 @@ export interface SimpleJwtOptions {
   authTokenClasses?: Record<string, TokenClass[]>;
   /** The claim `@Security(name, scopes)` checks: a space-separated string or an array. Default `'scope'`. */
   scopeClaim?: string;
+  /**
+   * Where revocation lives (Simple JWT's `token_blacklist` app; e.g. `new KnexBlacklistStore(knex)`).
+   * Needed by `blacklistAfterRotation` and the blacklist endpoint; with it, refresh and sliding
+   * tokens are checked against the blacklist wherever they are decoded.
+   */
+  blacklistStore?: BlacklistStore;
   /** Security names whose users are built from claims with no store read (`JWTStatelessUserAuthentication`). Default none. */
   statelessSecurityNames?: string[];
   /** The source of time. Default the system clock. */
@@ -134,6 +141,7 @@ export interface ResolvedSettings {
   readonly onLoginFailed: ((credentials: Record<string, unknown>, request: unknown) => void | Promise<void>) | undefined;
   readonly tokenClaims: TokenClaimsHook | undefined;
   readonly userStore: UserStore | undefined;
+  readonly blacklistStore: BlacklistStore | undefined;
   readonly authTokenClasses: Readonly<Record<string, readonly TokenClass[]>>;
   readonly scopeClaim: string;
   readonly statelessSecurityNames: readonly string[];

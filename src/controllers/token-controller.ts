@@ -66,10 +66,28 @@ export class TokenController extends Controller {
   @OperationId('token_verify')
   @Middlewares(bodyFields('token'))
   @SuccessResponse(200, 'The token is valid')
-  @Response<FieldErrors>(400, 'Field errors', { token: ['This field is required.'] })
   @Response<TokenErrorBody>(401, 'The token was refused', { detail: 'Token is expired', code: 'token_not_valid' })
+  @Response<FieldErrors>(400, 'Field errors, or (with blacklistAfterRotation) a blacklisted token', { non_field_errors: ['Token is blacklisted'] })
   @Response<DetailErrorBody>(415, 'Unsupported media type')
+  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable')
   public async verify(@Body() body: TokenVerifyRequest): Promise<EmptyResponse> {
     return this.jwt.verifyToken(body.token);
+  }
+
+  /**
+   * Blacklists a refresh token, so it can no longer be refreshed ("log out"); Simple JWT's
+   * `TokenBlacklistView`. Mounted only when a blacklist store is configured.
+   * @summary Blacklist a refresh token
+   */
+  @Post('blacklist')
+  @OperationId('token_blacklist')
+  @Middlewares(bodyFields('refresh'))
+  @SuccessResponse(200, 'The token is blacklisted')
+  @Response<FieldErrors>(400, 'Field errors', { refresh: ['This field is required.'] })
+  @Response<TokenErrorBody>(401, 'The token was refused', { detail: 'Token is blacklisted', code: 'token_not_valid' })
+  @Response<DetailErrorBody>(415, 'Unsupported media type')
+  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable')
+  public async blacklist(@Body() body: TokenRefreshRequest): Promise<EmptyResponse> {
+    return this.jwt.blacklistToken(body.refresh);
   }
 }

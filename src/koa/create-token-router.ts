@@ -12,6 +12,26 @@ import type { SimpleJwt } from '../create-simple-jwt.js';
 export interface TokenRouterOptions {
   /** Where the routes are mounted, e.g. `/api` gives `/api/token`. Default none. */
   prefix?: string;
+  /** Mount `POST /token/blacklist`. Default: when a blacklist store is configured. */
+  blacklist?: boolean;
+}
+
+/** Generated paths that are mounted only on request. */
+const BLACKLIST_PATH = '/token/blacklist';
+
+/**
+ * The router as tsoa's `RegisterRoutes` sees it, minus the routes whose path is in `skip`: the
+ * generated file registers every controller, and an endpoint without its store must not exist.
+ */
+function withoutRoutes(router: Router, skip: ReadonlySet<string>): Router {
+  return new Proxy(router, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all'].includes(property)) return value;
+      return (path: unknown, ...rest: unknown[]) =>
+        typeof path === 'string' && skip.has(path) ? receiver : (value as (...args: unknown[]) => unknown).call(target, path, ...rest);
+    },
+  });
 }
 
 /**
@@ -37,7 +57,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
       },
     }),
   );
-  RegisterRoutes(router);
+  RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
   const allowed = router.allowedMethods();
   const methodNotAllowed: Middleware = async (ctx, next) => {
     await allowed(ctx as Parameters<typeof allowed>[0], next);

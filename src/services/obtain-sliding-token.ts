@@ -15,6 +15,8 @@ export interface SlidingTokenResult {
 export async function obtainSlidingToken(context: ServiceContext, credentials: Credentials, request: unknown): Promise<SlidingTokenResult> {
   const user = await authenticateCredentials(context, credentials, request);
   const token = await issueToken(context, SlidingToken, user);
+  const signed = token.sign();
+  await context.settings.blacklistStore?.outstand(token.outstandingRecord(signed));
   await recordLogin(context, user, request);
-  return { token: token.sign() };
+  return { token: signed };
 }

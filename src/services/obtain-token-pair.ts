@@ -65,6 +65,8 @@ export async function obtainTokenPair(context: ServiceContext, credentials: Cred
   const user = await authenticateCredentials(context, credentials, request);
   const refresh = await issueToken(context, RefreshToken, user);
   const access = refresh.accessToken();
+  const signed = refresh.sign();
+  await context.settings.blacklistStore?.outstand(refresh.outstandingRecord(signed));
   await recordLogin(context, user, request);
-  return { refresh: refresh.sign(), access: access.sign() };
+  return { refresh: signed, access: access.sign() };
 }

@@ -1,4 +1,5 @@
 import { RefreshToken } from '../tokens/refresh-token.js';
+import { TokenError } from '../errors.js';
 import { checkTokenUser } from './check-token-user.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -9,19 +10,32 @@ export interface RefreshResult {
 }
 
 /**
- * `POST /token/refresh` (Simple JWT main's `TokenRefreshSerializer`): verify the refresh token,
- * check its user, derive an access token from it and, with rotateRefreshTokens, return the same
- * token with a new jti, `exp` and `iat` (every other claim carried over unchanged).
+ * `POST /token/refresh` (Simple JWT main's `TokenRefreshSerializer`): verify the refresh token
+ * (blacklist included), check its user, derive an access token from it and, with
+ * rotateRefreshTokens, return the same token with a new jti, `exp` and `iat` (every other claim
+ * carried over unchanged), recorded as outstanding.
+ *
+ * With blacklistAfterRotation the old token is consumed atomically: of concurrent refreshes of
+ * one token exactly one succeeds and the others get "Token is blacklisted" (Simple JWT checks and
+ * inserts separately, so two can succeed).
  */
 export async function refreshAccessToken(context: ServiceContext, encoded: string): Promise<RefreshResult> {
+  const { rotateRefreshTokens, blacklistAfterRotation, blacklistStore } = context.settings;
   const refresh = await RefreshToken.decode(context, encoded);
-  await checkTokenUser(context, refresh);
+  const consumed = refresh.outstandingRecord(encoded);
+  await checkTokenUser(context, refresh, blacklistStore && (async () => void (await blacklistStore.blacklist(consumed))));
   const result: RefreshResult = { access: refresh.accessToken().sign() };
-  if (context.settings.rotateRefreshTokens) {
+  if (rotateRefreshTokens) {
     refresh.setJti();
     refresh.setExp();
     refresh.setIat();
-    result.refresh = refresh.sign();
+    const signed = refresh.sign();
+    if (blacklistStore && blacklistAfterRotation) {
+      if (!(await blacklistStore.rotate(consumed, refresh.outstandingRecord(signed)))) throw new TokenError('Token is blacklisted');
+    } else {
+      await blacklistStore?.outstand(refresh.outstandingRecord(signed));
+    }
+    result.refresh = signed;
   }
   return result;
 }

@@ -11,7 +11,8 @@ import type { SlidingTokenResult } from './obtain-sliding-token.js';
  */
 export async function refreshSlidingToken(context: ServiceContext, encoded: string): Promise<SlidingTokenResult> {
   const token = await SlidingToken.decode(context, encoded);
-  await checkTokenUser(context, token);
+  const blacklist = context.settings.blacklistStore;
+  await checkTokenUser(context, token, blacklist && (async () => void (await blacklist.blacklist(token.outstandingRecord(encoded)))));
   token.checkExp(context.settings.slidingTokenRefreshExpClaim);
   token.setExp();
   token.setIat();

@@ -1,11 +1,21 @@
 import { UntypedToken } from '../tokens/untyped-token.js';
+import { ValidationError } from '../errors.js';
 import type { ServiceContext } from './service-context.js';
 
 /**
  * `POST /token/verify`: the signature, `exp` and id are checked; the type is not (Simple JWT's
- * `TokenVerifySerializer`). Resolves to Simple JWT's empty body.
+ * `TokenVerifySerializer`). Only with blacklistAfterRotation is the blacklist consulted, and then
+ * a blacklisted token is Simple JWT's 400 `{"non_field_errors": ["Token is blacklisted"]}`.
+ * Resolves to Simple JWT's empty body.
  */
 export async function verifyToken(context: ServiceContext, encoded: string): Promise<Record<string, never>> {
-  await UntypedToken.decode(context, encoded);
+  const token = await UntypedToken.decode(context, encoded);
+  const { blacklistAfterRotation, blacklistStore, jtiClaim } = context.settings;
+  if (blacklistAfterRotation && blacklistStore && jtiClaim !== null) {
+    const jti = token.payload[jtiClaim];
+    if (typeof jti === 'string' && (await blacklistStore.isBlacklisted(jti))) {
+      throw new ValidationError({ non_field_errors: ['Token is blacklisted'] });
+    }
+  }
   return {};
 }

@@ -9,6 +9,7 @@ import type { ResolvedSettings } from '../settings.js';
  */
 export class RefreshToken extends Token {
   static override readonly tokenType: string = 'refresh';
+  static override readonly blacklistAware: boolean = true;
   static override lifetime(settings: ResolvedSettings): number {
     return settings.refreshTokenLifetime;
   }

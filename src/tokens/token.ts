@@ -5,6 +5,7 @@ import { TokenBackendError } from '../backend/token-backend.js';
 import type { Claims, TokenBackend } from '../backend/token-backend.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { AuthUser } from '../stores/user-store.js';
+import type { OutstandingToken } from '../stores/blacklist-store.js';
 import { passwordFingerprint } from './password-fingerprint.js';
 
 /** What every token needs: the settings it follows and the backend that signs it. */
@@ -35,6 +36,11 @@ export interface TokenClass<T extends Token = Token> {
 export abstract class Token {
   /** The token type claim value. Subclasses set it. */
   static readonly tokenType: string = '';
+  /**
+   * Whether tokens of this class are recorded and checked against the blacklist (Simple JWT's
+   * `BlacklistMixin`): refresh and sliding tokens are, access tokens never.
+   */
+  static readonly blacklistAware: boolean = false;
   /** Seconds from issue to `exp`. Subclasses override. */
   static lifetime(_settings: ResolvedSettings): number {
     return 0;
@@ -85,8 +91,15 @@ export abstract class Token {
    * type claim equal to this class's. Subclasses may add checks (call `super.verify()`).
    */
   async verify(): Promise<void> {
+    const { jtiClaim, blacklistStore } = this.context.settings;
+    if (blacklistStore && (this.constructor as typeof Token).blacklistAware) {
+      // Simple JWT checks the blacklist before anything else here (and answers 500 for a token
+      // without an id); we say "Token has no id" first, then ask the blacklist.
+      const jti = jtiClaim === null ? undefined : this.payload[jtiClaim];
+      if (typeof jti !== 'string' || jti === '') throw new TokenError('Token has no id');
+      if (await blacklistStore.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
+    }
     this.checkExp('exp');
-    const { jtiClaim } = this.context.settings;
     if (jtiClaim !== null && !(jtiClaim in this.payload)) throw new TokenError('Token has no id');
     if (this.context.settings.tokenTypeClaim !== null) this.verifyTokenType();
   }
@@ -105,6 +118,27 @@ export abstract class Token {
    */
   initializeClaims(): void {
     // Access, refresh and untyped tokens have nothing to add.
+  }
+
+  /**
+   * The outstanding-table record of this token, signed as `signed`: its jti, user, issue time
+   * and the instant after which the row may be flushed (`exp`; see {@link Token.flushAfter}).
+   */
+  outstandingRecord(signed: string): OutstandingToken {
+    const { jtiClaim, userIdClaim } = this.context.settings;
+    const userId = this.payload[userIdClaim];
+    return {
+      jti: String(jtiClaim === null ? '' : this.payload[jtiClaim]),
+      userId: userId === undefined || userId === null || userId === '' ? null : String(userId),
+      token: signed,
+      createdAt: this.currentTime,
+      expiresAt: new Date(this.flushAfter() * 1000),
+    };
+  }
+
+  /** Epoch seconds after which this token's outstanding row is of no use: its `exp`. */
+  flushAfter(): number {
+    return Number(this.payload.exp);
   }
 
   /** Signs the payload (adding `aud`/`iss` when configured). Each call signs again. */

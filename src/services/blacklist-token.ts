@@ -1,0 +1,17 @@
+import { RefreshToken } from '../tokens/refresh-token.js';
+import { SettingsError, TokenError } from '../errors.js';
+import type { ServiceContext } from './service-context.js';
+
+/**
+ * `POST /token/blacklist` (Simple JWT's `TokenBlacklistSerializer`): the refresh token is verified
+ * fully (so an already blacklisted one is 401 "Token is blacklisted" and an access token "Token
+ * has wrong type"), recorded if it never was, and blacklisted. Of concurrent calls with one token,
+ * exactly one succeeds.
+ */
+export async function blacklistToken(context: ServiceContext, encoded: string): Promise<Record<string, never>> {
+  const store = context.settings.blacklistStore;
+  if (!store) throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store');
+  const refresh = await RefreshToken.decode(context, encoded);
+  if (!(await store.blacklist(refresh.outstandingRecord(encoded)))) throw new TokenError('Token is blacklisted');
+  return {};
+}
