@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DJANGO_DEFAULT_ITERATIONS,
+  makeDjangoPassword,
+  verifyDjangoPassword,
+} from '../../src/stores/django-password.js';
+
+// Django's own vector: tests/auth_tests/test_hashers.py, TestUtilsHashPass.test_pbkdf2.
+const DJANGO_VECTOR = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
+// The same password and salt at Django 5.2's default cost (1 000 000 iterations).
+const DJANGO_52_VECTOR = 'pbkdf2_sha256$1000000$seasalt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=';
+
+describe('verifyDjangoPassword', () => {
+  it("accepts the right password for Django's own pbkdf2_sha256 test vector", async () => {
+    assert.equal(await verifyDjangoPassword('lètmein', DJANGO_VECTOR), true);
+  });
+
+  it("rejects a wrong password for Django's test vector", async () => {
+    assert.equal(await verifyDjangoPassword('lètmeinz', DJANGO_VECTOR), false);
+    assert.equal(await verifyDjangoPassword('letmein', DJANGO_VECTOR), false);
+  });
+
+  it('resolves false (never throws) for other algorithms, unusable passwords and malformed hashes', async () => {
+    const hash = '8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
+    const bad = [
+      '',
+      'sha1$seasalt$cff36ea83f5706ce9aa7454e63e431fc726b2dc8', // Django's sha1 vector: unsupported
+      'argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA',
+      '!Wzsl5M7hPbHcS7ZyTqDBmB1OJhCZrFmHdsGsSd3x', // Django's unusable password
+      `pbkdf2_sha1$390000$seasalt$${hash}`,
+      `pbkdf2_sha256$390000$seasalt`, // a field missing
+      `pbkdf2_sha256$390000$seasalt$${hash}$extra`,
+      `pbkdf2_sha256$abc$seasalt$${hash}`,
+      `pbkdf2_sha256$0$seasalt$${hash}`,
+      `pbkdf2_sha256$-1$seasalt$${hash}`,
+      `pbkdf2_sha256$0390000$seasalt$${hash}`,
+      `pbkdf2_sha256$99999999999$seasalt$${hash}`, // beyond what PBKDF2 accepts
+      `pbkdf2_sha256$390000$$${hash}`, // empty salt
+      'pbkdf2_sha256$390000$seasalt$not base64!',
+      'pbkdf2_sha256$390000$seasalt$AAAA', // valid base64, wrong length
+    ];
+    for (const encoded of bad) {
+      assert.equal(await verifyDjangoPassword('lètmein', encoded), false, encoded);
+    }
+  });
+});
+
+describe('makeDjangoPassword', () => {
+  it("reproduces Django's encoded string for a given salt and iteration count", async () => {
+    assert.equal(await makeDjangoPassword('lètmein', { salt: 'seasalt', iterations: 390_000 }), DJANGO_VECTOR);
+  });
+
+  it("uses Django 5.2's 1 000 000 iterations by default", async () => {
+    assert.equal(DJANGO_DEFAULT_ITERATIONS, 1_000_000);
+    assert.equal(await makeDjangoPassword('lètmein', { salt: 'seasalt' }), DJANGO_52_VECTOR);
+  });
+
+  it('draws a fresh 22-character alphanumeric salt per call, and the result verifies', async () => {
+    const first = await makeDjangoPassword('s3cret', { iterations: 1000 });
+    const second = await makeDjangoPassword('s3cret', { iterations: 1000 });
+    const match = /^pbkdf2_sha256\$1000\$([A-Za-z0-9]{22})\$[A-Za-z0-9+/]{43}=$/.exec(first);
+    assert.ok(match, first);
+    assert.notEqual(first, second);
+    assert.equal(await verifyDjangoPassword('s3cret', first), true);
+    assert.equal(await verifyDjangoPassword('s3cret ', first), false);
+  });
+
+  it('hashes a blank password that verifies only against itself, as Django allows', async () => {
+    const encoded = await makeDjangoPassword('', { iterations: 1000 });
+    assert.equal(await verifyDjangoPassword('', encoded), true);
+    assert.equal(await verifyDjangoPassword(' ', encoded), false);
+  });
+
+  it('throws a TypeError naming the option for a salt with "$" or an unusable iteration count', async () => {
+    await assert.rejects(makeDjangoPassword('x', { salt: 'a$b' }), { name: 'TypeError', message: /salt/ });
+    await assert.rejects(makeDjangoPassword('x', { salt: '' }), { name: 'TypeError', message: /salt/ });
+    await assert.rejects(makeDjangoPassword('x', { iterations: 0 }), { name: 'TypeError', message: /iterations/ });
+    await assert.rejects(makeDjangoPassword('x', { iterations: 1.5 }), { name: 'TypeError', message: /iterations/ });
+  });
+});

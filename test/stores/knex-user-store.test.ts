@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import knexFactory from 'knex';
+import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
+import { ServiceUnavailableError } from '../../src/errors.js';
+import { verifyDjangoPassword } from '../../src/stores/django-password.js';
+import { KnexUserStore, UserExistsError } from '../../src/stores/knex-user-store.js';
+import { migrate } from '../../src/stores/migrate.js';
+
+// Django's own vector (tests/auth_tests/test_hashers.py): the password is 'lètmein'.
+const DJANGO_HASH = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
+const ITERATIONS = 1000;
+
+let db: TestDatabase;
+let users: KnexUserStore;
+
+before(async () => {
+  db = await createTestDatabase();
+  await migrate(db.knex);
+  users = new KnexUserStore(db.knex, { iterations: ITERATIONS });
+  await users.createUser({ username: 'alice', password: 'alice-pw', email: 'alice@example.com', isStaff: true });
+  await users.createUser({ username: 'idle', password: 'idle-pw', isActive: false });
+});
+
+after(() => db?.drop());
+
+describe('KnexUserStore.authenticate', () => {
+  it('returns the user, with every auth_user column in camelCase, for the right password', async () => {
+    const user = await users.authenticate({ username: 'alice', password: 'alice-pw' });
+    assert.ok(user);
+    assert.equal(typeof user.id, 'number');
+    assert.equal(user.username, 'alice');
+    assert.equal(user.isActive, true);
+    assert.equal(user.email, 'alice@example.com');
+    assert.equal(user.firstName, '');
+    assert.equal(user.lastName, '');
+    assert.equal(user.isStaff, true);
+    assert.equal(user.isSuperuser, false);
+    assert.equal(user.lastLogin, null);
+    assert.ok(user.dateJoined instanceof Date);
+    assert.match(user.password, /^pbkdf2_sha256\$1000\$/);
+  });
+
+  it('returns null for a wrong password', async () => {
+    assert.equal(await users.authenticate({ username: 'alice', password: 'wrong' }), null);
+  });
+
+  it('returns null for an unknown username', async () => {
+    assert.equal(await users.authenticate({ username: 'nobody', password: 'alice-pw' }), null);
+  });
+
+  it('returns null, not a database error, for a username PostgreSQL cannot store (NUL)', async () => {
+    assert.equal(await users.authenticate({ username: 'ali\u0000ce', password: 'alice-pw' }), null);
+  });
+
+  it('returns an inactive user with isActive false (the caller decides)', async () => {
+    const user = await users.authenticate({ username: 'idle', password: 'idle-pw' });
+    assert.ok(user);
+    assert.equal(user.isActive, false);
+  });
+
+  it('spends one full hash verification, at the configured cost, on an unknown username', async () => {
+    // Checked by what is hashed, not by timing: an unknown user must cost one PBKDF2 run with
+    // the same iteration count as a real user's hash, so response time does not tell them apart.
+    const verified: string[] = [];
+    const counting = new KnexUserStore(db.knex, {
+      iterations: 4321,
+      verifyPassword: async (password, encoded) => {
+        verified.push(encoded);
+        return verifyDjangoPassword(password, encoded);
+      },
+    });
+    await counting.createUser({ username: 'counted', password: 'counted-pw' });
+    assert.equal(await counting.authenticate({ username: 'counted', password: 'wrong' }), null);
+    assert.equal(await counting.authenticate({ username: 'nobody-counted', password: 'wrong' }), null);
+    assert.equal(verified.length, 2);
+    assert.deepEqual(verified.map((encoded) => encoded.split('$').slice(0, 2).join('$')), ['pbkdf2_sha256$4321', 'pbkdf2_sha256$4321']);
+    assert.notEqual(verified[1], verified[0]);
+  });
+
+  it('authenticates a row inserted the way Django inserts it, with a hash made by Django', async () => {
+    // Every column given explicitly, as Django's ORM does (its tables have no column defaults).
+    await db.knex.raw(
+      `insert into auth_user (password, last_login, is_superuser, username, first_name, last_name,
+         email, is_staff, is_active, date_joined)
+       values (?, null, false, 'django-user', 'Dj', 'Ango', 'dj@example.com', false, true, now())`,
+      [DJANGO_HASH],
+    );
+    const user = await users.authenticate({ username: 'django-user', password: 'lètmein' });
+    assert.ok(user);
+    assert.equal(user.firstName, 'Dj');
+    assert.equal(user.lastName, 'Ango');
+    assert.equal(await users.authenticate({ username: 'django-user', password: 'letmein' }), null);
+  });
+});
+
+describe('KnexUserStore.findUser', () => {
+  it('finds a user by id given as a string, as token claims carry it', async () => {
+    const alice = await users.findUser('username', 'alice');
+    assert.ok(alice);
+    const byId = await users.findUser('id', String(alice.id));
+    assert.equal(byId?.username, 'alice');
+  });
+
+  it('finds a user by username and by another camelCase field', async () => {
+    assert.equal((await users.findUser('username', 'alice'))?.email, 'alice@example.com');
+    assert.equal((await users.findUser('email', 'alice@example.com'))?.username, 'alice');
+  });
+
+  it('returns null for an unknown value', async () => {
+    assert.equal(await users.findUser('username', 'nobody'), null);
+    assert.equal(await users.findUser('id', '999999'), null);
+  });
+
+  it('returns null, without a database error, for an id that is not an integer', async () => {
+    for (const value of ['abc', '1.5', '', ' 1', '1e3', '0x1', '99999999999', '١']) {
+      assert.equal(await users.findUser('id', value), null, JSON.stringify(value));
+    }
+  });
+
+  it('throws a TypeError naming an unknown field', async () => {
+    await assert.rejects(users.findUser('is_active', 'true'), { name: 'TypeError', message: /"is_active"/ });
+    await assert.rejects(users.findUser('toString', 'x'), { name: 'TypeError', message: /"toString"/ });
+  });
+});
+
+describe('KnexUserStore.updateLastLogin', () => {
+  it('persists last_login for the user', async () => {
+    const alice = await users.findUser('username', 'alice');
+    assert.ok(alice);
+    const at = new Date('2030-05-06T07:08:09.123Z');
+    await users.updateLastLogin(alice, at);
+    const row = await db.knex('auth_user').where('id', alice.id).first('last_login');
+    assert.equal(row.last_login.toISOString(), at.toISOString());
+    assert.equal((await users.findUser('id', String(alice.id)))?.lastLogin?.toISOString(), at.toISOString());
+  });
+});
+
+describe('KnexUserStore admin helpers', () => {
+  it('createUser stores a Django-format hash at the store iteration count', async () => {
+    const user = await users.createUser({ username: 'carol', password: 'carol-pw', isSuperuser: true });
+    assert.equal(user.isSuperuser, true);
+    assert.equal(user.isActive, true);
+    assert.match(user.password, /^pbkdf2_sha256\$1000\$[A-Za-z0-9]{22}\$/);
+    assert.equal(await verifyDjangoPassword('carol-pw', user.password), true);
+  });
+
+  it('createUser rejects a taken username with UserExistsError', async () => {
+    await assert.rejects(users.createUser({ username: 'alice', password: 'x' }), (error) => {
+      assert.ok(error instanceof UserExistsError);
+      assert.equal(error.code, 'user_exists');
+      return true;
+    });
+  });
+
+  it('setActive flips is_active and reports whether the user exists', async () => {
+    assert.equal(await users.setActive('alice', false), true);
+    assert.equal((await users.findUser('username', 'alice'))?.isActive, false);
+    assert.equal(await users.setActive('alice', true), true);
+    assert.equal((await users.findUser('username', 'alice'))?.isActive, true);
+    assert.equal(await users.setActive('nobody', true), false);
+  });
+});
+
+describe('KnexUserStore when the database fails', () => {
+  const isUnavailable = (error: unknown) => {
+    assert.ok(error instanceof ServiceUnavailableError, String(error));
+    assert.equal(error.status, 503);
+    assert.ok(error.cause !== undefined);
+    return true;
+  };
+
+  it('throws ServiceUnavailableError from every method once the pool is closed', async () => {
+    const closed = knexFactory({ client: 'pg', connection: db.connectionString });
+    await closed.destroy();
+    const store = new KnexUserStore(closed, { iterations: ITERATIONS });
+    await assert.rejects(store.authenticate({ username: 'alice', password: 'alice-pw' }), isUnavailable);
+    await assert.rejects(store.findUser('id', '1'), isUnavailable);
+    await assert.rejects(store.updateLastLogin({ id: 1, username: 'alice', isActive: true }, new Date()), isUnavailable);
+    await assert.rejects(store.createUser({ username: 'dave', password: 'x' }), isUnavailable);
+    await assert.rejects(store.setActive('alice', false), isUnavailable);
+  });
+
+  it('throws ServiceUnavailableError when the server refuses connections', async () => {
+    const refused = knexFactory({
+      client: 'pg',
+      connection: 'postgres://postgres@127.0.0.1:1/none',
+      log: { warn: () => undefined, error: () => undefined },
+    });
+    try {
+      const store = new KnexUserStore(refused, { iterations: ITERATIONS });
+      await assert.rejects(store.authenticate({ username: 'alice', password: 'alice-pw' }), isUnavailable);
+      await assert.rejects(store.findUser('username', 'alice'), isUnavailable);
+    } finally {
+      await refused.destroy();
+    }
+  });
+
+  it('throws ServiceUnavailableError when the table is missing', async () => {
+    const store = new KnexUserStore(db.knex, { table: 'no_such_table', iterations: ITERATIONS });
+    await assert.rejects(store.findUser('username', 'alice'), isUnavailable);
+  });
+});
