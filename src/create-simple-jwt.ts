@@ -11,6 +11,7 @@ import { obtainSlidingToken } from './services/obtain-sliding-token.js';
 import { refreshSlidingToken } from './services/refresh-sliding-token.js';
 import { blacklistToken } from './services/blacklist-token.js';
 import { SlidingToken } from './tokens/sliding-token.js';
+import { VerifiedTokenCache } from './tokens/verified-token-cache.js';
 import { authenticateRequest } from './authentication/authenticate-request.js';
 import { createTokenRouter } from './koa/create-token-router.js';
 import { createErrorMiddleware } from './koa/error-middleware.js';
@@ -75,7 +76,8 @@ export interface SimpleJwt {
 export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
   const settings = resolveSettings(options);
   const backend = createTokenBackend(settings);
-  const context: ServiceContext = Object.freeze({ settings, backend, userStore: settings.userStore });
+  const verifiedTokens = settings.verifiedTokenCache ? new VerifiedTokenCache(settings.verifiedTokenCache) : undefined;
+  const context: ServiceContext = Object.freeze({ settings, backend, userStore: settings.userStore, ...(verifiedTokens ? { verifiedTokens } : {}) });
   const headerType = settings.authHeaderTypes[0] ?? 'Bearer';
 
   const instance: SimpleJwt = Object.freeze({

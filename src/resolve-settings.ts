@@ -43,7 +43,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
-  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore',
+  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
 ]);
 
 /** Simple JWT setting names that were removed upstream; we name the replacement instead of "unknown". */
@@ -118,6 +118,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     scopeClaim: name(o, 'scopeClaim', 'scope'),
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
     clock: o.clock ?? systemClock,
+    verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
   // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.
@@ -219,6 +220,16 @@ function userStore(value: unknown): ResolvedSettings['userStore'] {
     if (typeof store?.[method] !== 'function') throw new SettingsError('userStore', `expected a UserStore; ${method}() is missing`);
   }
   return value as ResolvedSettings['userStore'];
+}
+
+function verifiedTokenCache(value: unknown): ResolvedSettings['verifiedTokenCache'] {
+  if (value === false) return false;
+  if (value === undefined) return Object.freeze({ maxEntries: 10_000 });
+  const maxEntries = (value as { maxEntries?: unknown } | null)?.maxEntries ?? 10_000;
+  if (typeof value !== 'object' || value === null || !Number.isInteger(maxEntries) || (maxEntries as number) < 1) {
+    throw new SettingsError('verifiedTokenCache', 'expected false or { maxEntries: <positive integer> }');
+  }
+  return Object.freeze({ maxEntries: maxEntries as number });
 }
 
 function blacklistStore(value: unknown): ResolvedSettings['blacklistStore'] {

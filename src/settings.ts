@@ -106,6 +106,12 @@ export interface SimpleJwtOptions {
   statelessSecurityNames?: string[];
   /** The source of time. Default the system clock. */
   clock?: Clock;
+  /**
+   * Keep verified tokens (keyed by the whole string, held no longer than their `exp`, bounded
+   * LRU) so a token seen before skips the signature check; expiry, type, id, user and blacklist
+   * are still checked on every request. `false` turns it off. Default `{ maxEntries: 10000 }`.
+   */
+  verifiedTokenCache?: false | { maxEntries?: number };
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -146,6 +152,7 @@ export interface ResolvedSettings {
   readonly scopeClaim: string;
   readonly statelessSecurityNames: readonly string[];
   readonly clock: Clock;
+  readonly verifiedTokenCache: false | { readonly maxEntries: number };
 }
 
 export type { AuthUser, Credentials };

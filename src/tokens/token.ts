@@ -6,12 +6,15 @@ import type { Claims, TokenBackend } from '../backend/token-backend.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { AuthUser } from '../stores/user-store.js';
 import type { OutstandingToken } from '../stores/blacklist-store.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 import { passwordFingerprint } from './password-fingerprint.js';
 
 /** What every token needs: the settings it follows and the backend that signs it. */
 export interface TokenContext {
   readonly settings: ResolvedSettings;
   readonly backend: TokenBackend;
+  /** Verified tokens seen before, when the cache is on (see `verifiedTokenCache`). */
+  readonly verifiedTokens?: VerifiedTokenCache;
 }
 
 /** A concrete token class (AccessToken, RefreshToken, ... or a deployment's own subclass). */
@@ -241,14 +244,18 @@ export async function decodeToken<T extends Token>(
   if (!cls.tokenType) throw new TokenError('Cannot create token with no type or lifetime');
   const currentTime = context.settings.clock.now();
   const verify = options.verify ?? true;
-  let payload: Claims;
-  try {
-    payload = await context.backend.decode(encoded, { verify });
-  } catch (error) {
-    if (error instanceof TokenBackendError) {
-      throw error.reason === 'expired' ? new ExpiredTokenError() : new TokenError('Token is invalid');
+  const cache = verify ? context.verifiedTokens : undefined;
+  let payload = cache?.get(encoded, currentTime.getTime(), context.settings.leeway * 1000);
+  if (payload === undefined) {
+    try {
+      payload = await context.backend.decode(encoded, { verify });
+    } catch (error) {
+      if (error instanceof TokenBackendError) {
+        throw error.reason === 'expired' ? new ExpiredTokenError() : new TokenError('Token is invalid');
+      }
+      throw error;
     }
-    throw error;
+    cache?.set(encoded, payload);
   }
   const token = new cls(context, payload, currentTime, encoded);
   if (verify) await token.verify();

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VerifiedTokenCache } from '../../src/tokens/verified-token-cache.js';
+import { createSimpleJwt, AccessToken, RefreshToken } from '../../src/index.js';
+import { ManualClock } from '../support/demo.js';
+import type { TokenBackend } from '../../src/backend/token-backend.js';
+
+const KEY = 'k'.repeat(32);
+
+test('VerifiedTokenCache serves a held token until its exp, honouring leeway', () => {
+  const cache = new VerifiedTokenCache();
+  cache.set('t', { exp: 100, sub: 'x' });
+  assert.deepEqual(cache.get('t', 99_000, 0), { exp: 100, sub: 'x' });
+  assert.equal(cache.get('t', 100_000, 5_000)?.exp, 100, 'leeway keeps it');
+  assert.equal(cache.get('t', 100_000, 0), undefined, 'exp == now is expired');
+  assert.equal(cache.size, 0, 'an expired entry is dropped');
+});
+
+test('VerifiedTokenCache never holds tokens without a numeric exp', () => {
+  const cache = new VerifiedTokenCache();
+  cache.set('a', { jti: 'x' });
+  cache.set('b', { exp: '100' });
+  assert.equal(cache.size, 0);
+});
+
+test('VerifiedTokenCache is bounded and drops the least recently used token', () => {
+  const cache = new VerifiedTokenCache({ maxEntries: 2 });
+  cache.set('a', { exp: 10 });
+  cache.set('b', { exp: 10 });
+  cache.get('a', 0, 0);
+  cache.set('c', { exp: 10 });
+  assert.equal(cache.size, 2);
+  assert.equal(cache.get('b', 0, 0), undefined);
+  assert.ok(cache.get('a', 0, 0));
+  assert.ok(cache.get('c', 0, 0));
+});
+
+test('VerifiedTokenCache hands out copies, so a caller cannot change the held claims', () => {
+  const cache = new VerifiedTokenCache();
+  cache.set('a', { exp: 10, jti: 'one' });
+  const first = cache.get('a', 0, 0)!;
+  first.jti = 'changed';
+  assert.equal(cache.get('a', 0, 0)?.jti, 'one');
+});
+
+/** Wraps the instance's backend to count the decodes that really verify a signature. */
+function countingJwt(options: { verifiedTokenCache?: false }) {
+  const clock = new ManualClock();
+  const jwt = createSimpleJwt({ signingKey: KEY, clock, ...options });
+  let decodes = 0;
+  const backend: TokenBackend = {
+    algorithm: jwt.context.backend.algorithm,
+    encode: (payload) => jwt.context.backend.encode(payload),
+    decode: (token, opts) => {
+      decodes += 1;
+      return jwt.context.backend.decode(token, opts);
+    },
+  };
+  const context = { ...jwt.context, backend };
+  return { context, clock, decodes: () => decodes };
+}
+
+test('a token verified once skips the signature check the next time, but never its expiry', async () => {
+  const { context, clock, decodes } = countingJwt({});
+  const signed = AccessToken.create(context).sign();
+  await AccessToken.decode(context, signed);
+  await AccessToken.decode(context, signed);
+  assert.equal(decodes(), 1);
+  clock.advance(300);
+  await assert.rejects(AccessToken.decode(context, signed), { message: 'Token is expired' });
+  assert.equal(decodes(), 2, 'an expired hit falls through to the full check and its exact message');
+});
+
+test('a cache hit still runs the class checks: type and id', async () => {
+  const { context } = countingJwt({});
+  const signed = AccessToken.create(context).sign();
+  await AccessToken.decode(context, signed);
+  await assert.rejects(RefreshToken.decode(context, signed), { message: 'Token has wrong type' });
+});
+
+test('invalid tokens are never cached: a tampered token is verified and refused every time', async () => {
+  const { context, decodes } = countingJwt({});
+  const signed = AccessToken.create(context).sign();
+  const tampered = signed.slice(0, -2) + (signed.endsWith('AA') ? 'BB' : 'AA');
+  for (let i = 0; i < 3; i += 1) await assert.rejects(AccessToken.decode(context, tampered), { message: 'Token is invalid' });
+  assert.equal(decodes(), 3);
+});
+
+test('verifiedTokenCache: false verifies every time', async () => {
+  const { context, decodes } = countingJwt({ verifiedTokenCache: false });
+  const signed = AccessToken.create(context).sign();
+  await AccessToken.decode(context, signed);
+  await AccessToken.decode(context, signed);
+  assert.equal(decodes(), 2);
+});
