@@ -1,0 +1,248 @@
+import pg from 'pg';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
+
+/** The channel the blacklist trigger (migration `..._blacklist_notify`) announces on. */
+export const BLACKLIST_CHANNEL = 'koa_simple_jwt_blacklist';
+/** The `application_name` of the listening connection, to find it in `pg_stat_activity`. */
+export const LISTENER_APPLICATION_NAME = 'koa-simple-jwt-blacklist-listener';
+
+/** Options of {@link BlacklistMirror}. */
+export interface BlacklistMirrorOptions {
+  /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
+  connection: string | pg.ClientConfig;
+  /** Re-read the whole blacklist this often, covering anything missed. Default 60 s. */
+  resyncIntervalMs?: number;
+  /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
+  reconnectDelayMs?: number;
+  outstandingTable?: string;
+  blacklistedTable?: string;
+  clock?: Clock;
+  /** Told about connection problems (default: nothing); the mirror recovers by itself. */
+  onError?: (error: unknown) => void;
+}
+
+/** What {@link BlacklistMirror.state} reports. */
+export type MirrorState = 'starting' | 'in-sync' | 'reconnecting' | 'closed';
+
+interface Notice {
+  op: 'add' | 'remove';
+  jti: string;
+  expires_at: number;
+}
+
+/**
+ * A {@link BlacklistStore} whose per-request check, `isBlacklisted`, does no I/O: every instance
+ * keeps the blacklisted jtis of unexpired tokens in memory, loaded at start and kept current by
+ * PostgreSQL `LISTEN/NOTIFY` (a trigger announces each change in the transaction that makes it).
+ * Writes go to the wrapped store, atomically, as before.
+ *
+ * It fails closed: before the first load completes, while the listening connection is down, and
+ * until a reload after reconnecting, `isBlacklisted` asks the database. A periodic resync
+ * replaces the memory copy, so nothing missed can linger.
+ *
+ * Memory: one Map entry per blacklisted, unexpired token (a 32-character jti and a number).
+ *
+ * @example
+ * const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(knex), { connection: process.env.DATABASE_URL! });
+ * const jwt = createSimpleJwt({ signingKey, userStore, blacklistStore: blacklist });
+ * // on shutdown:
+ * await blacklist.close();
+ */
+export class BlacklistMirror implements BlacklistStore {
+  readonly #store: BlacklistStore;
+  readonly #options: Required<Omit<BlacklistMirrorOptions, 'onError'>> & Pick<BlacklistMirrorOptions, 'onError'>;
+  /** jti → epoch ms after which the entry no longer matters (the row's expires_at). */
+  #entries = new Map<string, number>();
+  #state: MirrorState = 'starting';
+  #client: pg.Client | undefined;
+  #resyncTimer: NodeJS.Timeout | undefined;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #reconnectDelay: number;
+  /** Changes that arrived while a snapshot was being read, replayed on top of it. */
+  #pending: Notice[] | undefined;
+  #generation = 0;
+
+  private constructor(store: BlacklistStore, options: BlacklistMirrorOptions) {
+    this.#store = store;
+    this.#options = {
+      resyncIntervalMs: 60_000,
+      reconnectDelayMs: 100,
+      outstandingTable: 'token_blacklist_outstandingtoken',
+      blacklistedTable: 'token_blacklist_blacklistedtoken',
+      clock: systemClock,
+      ...options,
+    };
+    this.#reconnectDelay = this.#options.reconnectDelayMs;
+  }
+
+  /**
+   * Wraps `store`, connects the listener and loads the blacklist. Resolves once in sync; if the
+   * database cannot be reached yet it still resolves, answering from the database (fail closed)
+   * and retrying in the background.
+   */
+  static async start(store: BlacklistStore, options: BlacklistMirrorOptions): Promise<BlacklistMirror> {
+    const mirror = new BlacklistMirror(store, options);
+    await mirror.#connect();
+    mirror.#resyncTimer = setInterval(() => void mirror.#resync(), mirror.#options.resyncIntervalMs);
+    mirror.#resyncTimer.unref();
+    return mirror;
+  }
+
+  /** `in-sync` when answers come from memory; otherwise they come from the database. */
+  get state(): MirrorState {
+    return this.#state;
+  }
+
+  /** Blacklisted, unexpired jtis held in memory. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async isBlacklisted(jti: string): Promise<boolean> {
+    if (this.#state !== 'in-sync') return this.#store.isBlacklisted(jti);
+    const until = this.#entries.get(jti);
+    if (until === undefined) return false;
+    if (until <= this.#options.clock.now().getTime()) {
+      // The token itself has expired: its own expiry check refuses it.
+      this.#entries.delete(jti);
+      return false;
+    }
+    return true;
+  }
+
+  async outstand(token: OutstandingToken): Promise<void> {
+    await this.#store.outstand(token);
+  }
+
+  async blacklist(token: OutstandingToken): Promise<boolean> {
+    const created = await this.#store.blacklist(token);
+    this.#entries.set(token.jti, token.expiresAt.getTime());
+    return created;
+  }
+
+  async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
+    const rotated = await this.#store.rotate(consumed, issued);
+    this.#entries.set(consumed.jti, consumed.expiresAt.getTime());
+    return rotated;
+  }
+
+  async unblacklist(jti: string): Promise<boolean> {
+    const removed = await this.#store.unblacklist(jti);
+    this.#entries.delete(jti);
+    return removed;
+  }
+
+  async blacklistUser(userId: string, now: Date): Promise<number> {
+    const count = await this.#store.blacklistUser(userId, now);
+    await this.#resync();
+    return count;
+  }
+
+  listUserTokens(userId: string): Promise<OutstandingTokenRow[]> {
+    return this.#store.listUserTokens(userId);
+  }
+
+  flushExpired(now: Date, options?: { batchSize?: number; onProgress?: (deleted: number) => void }): Promise<number> {
+    return this.#store.flushExpired(now, options);
+  }
+
+  /** Stops listening and resyncing. The wrapped store is not closed. */
+  async close(): Promise<void> {
+    this.#state = 'closed';
+    clearInterval(this.#resyncTimer);
+    clearTimeout(this.#reconnectTimer);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#state === 'closed') return;
+    const generation = ++this.#generation;
+    const config = typeof this.#options.connection === 'string' ? { connectionString: this.#options.connection } : this.#options.connection;
+    const client = new pg.Client({ ...config, application_name: LISTENER_APPLICATION_NAME });
+    this.#client = client;
+    client.on('notification', (message) => this.#onNotification(message.payload));
+    client.on('error', (error) => this.#lost(generation, error));
+    client.on('end', () => this.#lost(generation, new Error('listening connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${BLACKLIST_CHANNEL}`);
+      await this.#load(client);
+      if (generation !== this.#generation || this.#closed()) return;
+      this.#state = 'in-sync';
+      this.#reconnectDelay = this.#options.reconnectDelayMs;
+    } catch (error) {
+      this.#lost(generation, error);
+    }
+  }
+
+  /** Reads every blacklisted, unexpired jti; changes that arrive meanwhile are replayed after. */
+  async #load(client: pg.Client): Promise<void> {
+    this.#pending = [];
+    const { outstandingTable, blacklistedTable, clock } = this.#options;
+    const result = await client.query<{ jti: string; expires_ms: string }>(
+      `SELECT o.jti, floor(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+         FROM ${pg.escapeIdentifier(blacklistedTable)} b
+         JOIN ${pg.escapeIdentifier(outstandingTable)} o ON o.id = b.token_id
+        WHERE o.expires_at > $1`,
+      [clock.now()],
+    );
+    const entries = new Map<string, number>();
+    for (const row of result.rows) entries.set(row.jti, Number(row.expires_ms));
+    const pending = this.#pending;
+    this.#pending = undefined;
+    this.#entries = entries;
+    for (const notice of pending) this.#apply(notice);
+  }
+
+  async #resync(): Promise<void> {
+    const client = this.#client;
+    if (this.#state !== 'in-sync' || !client) return;
+    try {
+      await this.#load(client);
+    } catch (error) {
+      this.#lost(this.#generation, error);
+    }
+  }
+
+  #closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #onNotification(payload: string | undefined): void {
+    let notice: Notice;
+    try {
+      notice = JSON.parse(payload ?? '') as Notice;
+    } catch {
+      return;
+    }
+    if (this.#pending) this.#pending.push(notice);
+    else this.#apply(notice);
+  }
+
+  #apply(notice: Notice): void {
+    if (notice.op === 'add') this.#entries.set(notice.jti, notice.expires_at * 1000);
+    else if (notice.op === 'remove') this.#entries.delete(notice.jti);
+  }
+
+  /** The listening connection is gone: answer from the database until reconnected and reloaded. */
+  #lost(generation: number, error: unknown): void {
+    if (generation !== this.#generation || this.#state === 'closed') return;
+    this.#generation += 1;
+    this.#state = 'reconnecting';
+    this.#pending = undefined;
+    this.#options.onError?.(error);
+    const client = this.#client;
+    this.#client = undefined;
+    client?.removeAllListeners('end');
+    client?.on('error', () => undefined);
+    void client?.end().catch(() => undefined);
+    const delay = this.#reconnectDelay;
+    this.#reconnectDelay = Math.min(delay * 2, 5000);
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);
+    this.#reconnectTimer.unref();
+  }
+}
