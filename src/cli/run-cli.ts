@@ -7,13 +7,27 @@ import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../errors.js';
 import { UsageError, type CliCommand, type CliIo, type CommandContext } from './command.js';
 import { activateCommand, deactivateCommand } from './commands/activation.js';
+import { blacklistCommand, unblacklistCommand } from './commands/blacklist.js';
 import { createUserCommand } from './commands/create-user.js';
+import { flushExpiredCommand } from './commands/flush-expired.js';
+import { listTokensCommand } from './commands/list-tokens.js';
 import { migrateCommand } from './commands/migrate.js';
+import { revokeUserCommand } from './commands/revoke-user.js';
 
 const PROGRAM = 'koa-simple-jwt';
 
 /** Every sub-command, in the order `help` lists them. Adding a command: one file, one line here. */
-const COMMANDS: readonly CliCommand[] = [migrateCommand, createUserCommand, activateCommand, deactivateCommand];
+const COMMANDS: readonly CliCommand[] = [
+  migrateCommand,
+  createUserCommand,
+  activateCommand,
+  deactivateCommand,
+  flushExpiredCommand,
+  revokeUserCommand,
+  blacklistCommand,
+  unblacklistCommand,
+  listTokensCommand,
+];
 
 /**
  * Runs one CLI invocation and resolves to its exit code: 0 done, 1 the operation failed

@@ -35,7 +35,7 @@ describe('koa-simple-jwt CLI', () => {
   it('migrate creates the tables, and says so; a second run has nothing to apply', async () => {
     const first = await cli(['migrate']);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Applied 1 migration:\n {2}20260101000000_auth_user\.js/);
+    assert.match(first.stdout, /Applied \d+ migrations?:\n {2}20260101000000_auth_user\.js/);
     assert.equal(await db.knex.schema.hasTable('auth_user'), true);
     const second = await cli(['migrate']);
     assert.equal(second.code, 0);
@@ -101,7 +101,7 @@ describe('koa-simple-jwt CLI', () => {
     await db.knex('auth_user').delete();
     const result = await cli(['migrate', '--down']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Rolled back 1 migration:/);
+    assert.match(result.stdout, /Rolled back \d+ migrations?:/);
     assert.equal(await db.knex.schema.hasTable('auth_user'), false);
   });
 

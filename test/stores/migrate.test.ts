@@ -1,10 +1,13 @@
+import { readdirSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
 import { MIGRATIONS_TABLE, migrate } from '../../src/stores/migrate.js';
 
-const AUTH_USER = '20260101000000_auth_user.js';
+/** Every migration the package ships, in the order they apply. */
+const ALL = readdirSync(new URL('../../migrations/', import.meta.url)).filter((name) => name.endsWith('.js')).sort();
+const ALL_REVERSED = [...ALL].reverse();
 
 async function tableExists(knex: Knex, table: string): Promise<boolean> {
   return knex.schema.hasTable(table);
@@ -37,7 +40,7 @@ after(() => db?.drop());
 
 describe('migrate', () => {
   it("up creates a Django auth_user table and records it in koa_simple_jwt_migrations, not knex_migrations", async () => {
-    assert.deepEqual(await migrate(db.knex), [AUTH_USER]);
+    assert.deepEqual(await migrate(db.knex), ALL);
     assert.deepEqual(await columns(db.knex, 'auth_user'), {
       id: 'integer not null identity',
       password: 'character varying(128) not null',
@@ -59,7 +62,7 @@ describe('migrate', () => {
     assert.equal(await tableExists(db.knex, 'koa_simple_jwt_migrations'), true);
     assert.equal(await tableExists(db.knex, 'koa_simple_jwt_migrations_lock'), true);
     assert.equal(await tableExists(db.knex, 'knex_migrations'), false);
-    assert.deepEqual(await db.knex('koa_simple_jwt_migrations').pluck('name'), [AUTH_USER]);
+    assert.deepEqual(await db.knex('koa_simple_jwt_migrations').orderBy('id').pluck('name'), ALL);
   });
 
   it('up again applies nothing', async () => {
@@ -67,16 +70,16 @@ describe('migrate', () => {
   });
 
   it('down drops the auth_user table it created and forgets the migration', async () => {
-    assert.deepEqual(await migrate(db.knex, { direction: 'down' }), [AUTH_USER]);
+    assert.deepEqual(await migrate(db.knex, { direction: 'down' }), ALL_REVERSED);
     assert.equal(await tableExists(db.knex, 'auth_user'), false);
     assert.deepEqual(await db.knex('koa_simple_jwt_migrations').pluck('name'), []);
     assert.deepEqual(await migrate(db.knex, { direction: 'down' }), []);
   });
 
   it('up after down creates the table again', async () => {
-    assert.deepEqual(await migrate(db.knex), [AUTH_USER]);
+    assert.deepEqual(await migrate(db.knex), ALL);
     assert.equal(await tableExists(db.knex, 'auth_user'), true);
-    assert.deepEqual(await migrate(db.knex, { direction: 'down', all: true }), [AUTH_USER]);
+    assert.deepEqual(await migrate(db.knex, { direction: 'down', all: true }), ALL_REVERSED);
   });
 
   it("leaves an existing (Django) auth_user table and its rows intact, up and down", async () => {
@@ -93,11 +96,11 @@ describe('migrate', () => {
         email, is_staff, is_active, date_joined) values ('x', true, 'admin', '', '', '', true, true, now())`);
       const before = await columns(django.knex, 'auth_user');
 
-      assert.deepEqual(await migrate(django.knex), [AUTH_USER]);
+      assert.deepEqual(await migrate(django.knex), ALL);
       assert.deepEqual(await columns(django.knex, 'auth_user'), before);
       assert.deepEqual(await django.knex('auth_user').pluck('username'), ['admin']);
 
-      assert.deepEqual(await migrate(django.knex, { direction: 'down' }), [AUTH_USER]);
+      assert.deepEqual(await migrate(django.knex, { direction: 'down' }), ALL_REVERSED);
       assert.equal(await tableExists(django.knex, 'auth_user'), true);
       assert.deepEqual(await django.knex('auth_user').pluck('username'), ['admin']);
     } finally {
@@ -115,7 +118,7 @@ describe('migrate', () => {
     await db.knex('knex_migrations').insert({ name: '20200101_app_only.js', batch: 1, migration_time: new Date() });
     // Knex would call a migration that is recorded but missing from the folder "corrupt"; ours
     // never sees the app's records.
-    assert.deepEqual(await migrate(db.knex), [AUTH_USER]);
+    assert.deepEqual(await migrate(db.knex), ALL);
     assert.deepEqual(await db.knex('knex_migrations').pluck('name'), ['20200101_app_only.js']);
   });
 
