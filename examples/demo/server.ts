@@ -2,7 +2,7 @@
 // commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../support/database.js';
-import { migrate } from '../../src/index.js';
+import { BlacklistMirror, KnexBlacklistStore, migrate } from '../../src/index.js';
 import { createDemoApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 8000);
@@ -11,7 +11,9 @@ if (!process.env.SIGNING_KEY) console.log('SIGNING_KEY is not set: using a rando
 
 const db = await openDatabase({ dataDir: process.env.DATABASE_URL ? undefined : '.tmp/demo-db' });
 await migrate(db.knex);
-const { app, users } = createDemoApp({ knex: db.knex, signingKey });
+// The blacklist in memory, kept current by LISTEN/NOTIFY: POST /api/token/blacklist is mounted.
+const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), { connection: db.connectionString });
+const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist } });
 
 const username = 'demo';
 const password = 'demo-password';
@@ -28,6 +30,7 @@ Seeded user: ${username} / ${password}. Try:
   curl -s ${base}/me -H "Authorization: Bearer $ACCESS"
   curl -s -X POST ${base}/token/refresh/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
   curl -s -X POST ${base}/token/verify/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$ACCESS\\"}"
+  curl -s -X POST ${base}/token/blacklist/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
 
 Sliding tokens (one token that is renewed instead of a pair):
   curl -s -X POST ${base}/token/sliding/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
@@ -44,6 +47,7 @@ Or in one go (needs jq):
 
 async function shutdown(): Promise<void> {
   server.close();
+  await blacklist.close();
   await db.close();
   process.exit(0);
 }
