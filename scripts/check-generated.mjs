@@ -1,4 +1,5 @@
-// Fails when the committed tsoa routes or spec/ differ from what the controllers generate now.
+// Fails when the committed tsoa routes, spec/, the demo's spec or sdk/schema.d.ts differ from what
+// the controllers generate now.
 // Generates into scratch locations at the same depth (so relative imports match) and compares.
 import { readFileSync, writeFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const tsoa = join(dirname(require.resolve('@tsoa/cli/package.json')), 'dist/cli.js');
+const openapiTypescript = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin/cli.js');
 
 // Derive the template exactly as generate.mjs does.
 execFileSync(process.execPath, [join(root, 'scripts/generate.mjs'), '--template-only'], { cwd: root, stdio: 'inherit' });
@@ -17,6 +19,7 @@ const config = JSON.parse(readFileSync(join(root, 'tsoa.json'), 'utf8'));
 const scratchRoutes = 'src/.generated-check';
 const scratchSpec = '.tmp/spec-check';
 const scratchDemo = 'examples/demo/.generated-check';
+const scratchSdk = '.tmp/sdk-check/schema.d.ts';
 const demoConfigPath = join(root, '.tmp/tsoa.demo-check.json');
 config.routes.routesDir = scratchRoutes;
 config.spec.outputDirectory = scratchSpec;
@@ -27,10 +30,15 @@ try {
   execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', configPath], { cwd: root, stdio: 'inherit' });
   const demo = JSON.parse(readFileSync(join(root, 'examples/demo/tsoa.json'), 'utf8'));
   demo.routes.routesDir = scratchDemo;
+  demo.spec.outputDirectory = scratchDemo;
   writeFileSync(demoConfigPath, JSON.stringify(demo));
-  execFileSync(process.execPath, [tsoa, 'routes', '-c', demoConfigPath], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', demoConfigPath], { cwd: root, stdio: 'inherit' });
+  // The SDK types are derived from the committed spec: a stale spec is reported above.
+  execFileSync(process.execPath, [openapiTypescript, 'spec/openapi.json', '-o', scratchSdk], { cwd: root, stdio: 'pipe' });
   const pairs = [
     [join(root, 'examples/demo/generated/routes.ts'), join(root, scratchDemo, 'routes.ts')],
+    [join(root, 'examples/demo/generated/openapi.json'), join(root, scratchDemo, 'openapi.json')],
+    [join(root, 'sdk/schema.d.ts'), join(root, scratchSdk)],
     [join(root, 'src/generated/routes.ts'), join(root, scratchRoutes, 'routes.ts')],
     [join(root, 'spec/openapi.json'), join(root, scratchSpec, 'openapi.json')],
   ];
@@ -39,12 +47,13 @@ try {
     console.error(`Generated files are stale: ${stale.map(([c]) => c.slice(root.length + 1)).join(', ')}. Run "npm run generate" and commit the result.`);
     process.exitCode = 1;
   } else {
-    console.log('Generated routes and spec/ are up to date.');
+    console.log('Generated routes, spec/, the demo spec and sdk/schema.d.ts are up to date.');
   }
 } finally {
   rmSync(join(root, scratchRoutes), { recursive: true, force: true });
   rmSync(join(root, scratchSpec), { recursive: true, force: true });
   rmSync(join(root, scratchDemo), { recursive: true, force: true });
+  rmSync(join(root, dirname(scratchSdk)), { recursive: true, force: true });
   rmSync(configPath, { force: true });
   rmSync(demoConfigPath, { force: true });
 }

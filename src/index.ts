@@ -40,6 +40,15 @@ export type { BlacklistMirrorOptions, MirrorState } from './stores/blacklist-mir
 export { flushExpiredTokens, revokeUserTokens, blacklistTokenByJti, unblacklistTokenByJti } from './stores/revocation.js';
 export { koaAuthentication } from './koa/authentication-module.js';
 export type { TokenRouterOptions } from './koa/create-token-router.js';
+export { openApiDocument } from './openapi/open-api-document.js';
+export type { OpenApiDocumentOptions } from './openapi/open-api-document.js';
+export { mergeOpenApi } from './openapi/merge-open-api.js';
+export type { MergeOpenApiOptions } from './openapi/merge-open-api.js';
+export type { OpenApiDocument } from './openapi/open-api-types.js';
+export { openApiRoute } from './koa/open-api-route.js';
+export type { OpenApiRouteOptions } from './koa/open-api-route.js';
+export { docsRoute } from './koa/docs-route.js';
+export type { DocsRouteOptions } from './koa/docs-route.js';
 export type { TokenPair } from './services/obtain-token-pair.js';
 export type { RefreshResult } from './services/refresh-access-token.js';
 export type { SlidingTokenResult } from './services/obtain-sliding-token.js';

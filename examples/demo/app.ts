@@ -1,7 +1,18 @@
+import { readFileSync } from 'node:fs';
 import Koa from 'koa';
 import { Router } from '@koa/router';
-import { AccessToken, createSimpleJwt, KnexUserStore, SlidingToken } from '../../src/index.js';
+import {
+  AccessToken,
+  createSimpleJwt,
+  docsRoute,
+  KnexUserStore,
+  mergeOpenApi,
+  openApiDocument,
+  openApiRoute,
+  SlidingToken,
+} from '../../src/index.js';
 import { RegisterRoutes } from './generated/routes.js';
+import type { OpenApiDocument } from '../../src/index.js';
 import type { Knex } from 'knex';
 import type { SimpleJwtOptions } from '../../src/index.js';
 
@@ -18,7 +29,8 @@ export interface DemoAppOptions {
 /**
  * The demo: koa-simple-jwt's token routes under `/api`, plus the app's own tsoa controller:
  * `GET /api/me` (`@Security('jwt')`, access tokens), `GET /api/me/sliding` (sliding tokens) and
- * `GET /api/me/any` (either). This is how an existing Koa app mounts us.
+ * `GET /api/me/any` (either), one OpenAPI document for both at `GET /api/openapi.json` and its
+ * Swagger UI page at `/api/docs`. This is how an existing Koa app mounts us.
  */
 export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexUserStore } {
   const users = new KnexUserStore(options.knex, options.iterations ? { iterations: options.iterations } : {});
@@ -39,5 +51,22 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   const router = new Router({ prefix: '/api' });
   RegisterRoutes(router);
   app.use(router.routes()).use(router.allowedMethods());
+  // 4. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
+  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined);
+  app.use(openApiRoute({ path: '/api/openapi.json', document }));
+  app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
   return { app, users };
+}
+
+/**
+ * The demo's own tsoa spec (servers `/api`, paths `/me`, ...) with our token routes, which the
+ * app mounts under `/api` too, merged in.
+ *
+ * @example
+ * const document = demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true);
+ * Object.keys(document.paths); // ['/me', '/me/sliding', '/me/any', '/token/sliding', ..., '/token/blacklist']
+ */
+export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean): OpenApiDocument {
+  const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
+  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist }));
 }

@@ -23,7 +23,7 @@ const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${port}/api`;
   console.log(`koa-simple-jwt demo on ${base} (database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'})
 
-Seeded user: ${username} / ${password}. Try:
+Seeded user: ${username} / ${password}. API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json). Try:
 
   curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
   ACCESS=<the "access" value>  REFRESH=<the "refresh" value>

@@ -1,5 +1,15 @@
-import { Body, Controller, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { bodyFields } from '../koa/body-fields.js';
+import {
+  EXAMPLE_ACCESS_TOKEN,
+  EXAMPLE_NOT_A_DICTIONARY,
+  EXAMPLE_PARSE_ERROR,
+  EXAMPLE_REFRESH_TOKEN,
+  EXAMPLE_REFRESHED_ACCESS_TOKEN,
+  EXAMPLE_ROTATED_REFRESH_TOKEN,
+  EXAMPLE_SERVICE_UNAVAILABLE,
+  EXAMPLE_UNSUPPORTED_MEDIA_TYPE,
+} from './token-examples.js';
 import type { Request as KoaRequest } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 import type {
@@ -25,68 +35,107 @@ export class TokenController extends Controller {
 
   /**
    * Exchanges a username and password for an access/refresh pair (Simple JWT's
-   * `TokenObtainPairView`). Unknown user, wrong password, inactive user and a failing
-   * authentication rule all answer the same 401.
+   * `TokenObtainPairView`). Send the access token as `Authorization: Bearer <access>`; when it
+   * expires, exchange the refresh token at `POST /token/refresh`.
+   *
+   * An unknown user, a wrong password, an inactive user and a failing authentication rule all
+   * answer the same 401, so the response does not tell which usernames exist. The body may also
+   * be sent as `application/x-www-form-urlencoded`; a trailing slash (`/token/`) is accepted.
    * @summary Obtain an access/refresh token pair
+   * @example body {"username": "alice", "password": "correct horse battery staple"}
    */
   @Post()
   @OperationId('token_obtain_pair')
   @Middlewares(bodyFields('username', 'password'))
   @SuccessResponse(200, 'The new pair')
-  @Response<FieldErrors>(400, 'Field errors', { password: ['This field is required.'] })
-  @Response<AccountErrorBody>(401, 'No active account', { detail: 'No active account found with the given credentials' })
-  @Response<DetailErrorBody>(415, 'Unsupported media type')
-  @Response<DetailErrorBody>(503, 'The user store is unavailable')
+  @Example<TokenPairResponse>({ refresh: EXAMPLE_REFRESH_TOKEN, access: EXAMPLE_ACCESS_TOKEN }, 'pair')
+  @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', { password: ['This field is required.'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', { username: ['This field may not be blank.'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
+  @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_NOT_A_DICTIONARY)
+  @Response<AccountErrorBody>(401, 'No active account matches the credentials', { detail: 'No active account found with the given credentials' })
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   public async obtainPair(@Body() body: TokenObtainPairRequest, @Request() request: KoaRequest): Promise<TokenPairResponse> {
     return this.jwt.obtainTokenPair(body, request.ctx);
   }
 
   /**
-   * Exchanges a refresh token for a new access token, and for a new refresh token too when
-   * rotation is on (Simple JWT's `TokenRefreshView`).
+   * Exchanges a refresh token for a new access token (Simple JWT's `TokenRefreshView`).
+   *
+   * With `rotateRefreshTokens` the answer also carries a new refresh token (a new `jti`, `iat` and
+   * `exp`); with `blacklistAfterRotation` as well, the refresh token that was sent is blacklisted,
+   * and of concurrent refreshes of one token exactly one succeeds. The token's user must still
+   * exist and be active (401 `No active account found for the given token.` otherwise) and, with
+   * `checkRevokeToken`, must not have changed their password since the token was issued.
    * @summary Refresh an access token
+   * @example body {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTc2NzM1NTIwMCwiaWF0IjoxNzY3MjY4ODAwLCJqdGkiOiI4ZjNiMmMxZDllMGE0YjdjOGQ2ZTVmNGEzYjJjMWQwZSIsInVzZXJfaWQiOiIxIn0.ceAZSQekHY19OTZGmEwCXBVVBbY3ncSSyRndnb9ur_E"}
    */
   @Post('refresh')
   @OperationId('token_refresh')
   @Middlewares(bodyFields('refresh'))
-  @SuccessResponse(200, 'A new access token')
-  @Response<FieldErrors>(400, 'Field errors', { refresh: ['This field is required.'] })
-  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token or its user was refused', { detail: 'Token is invalid', code: 'token_not_valid' })
-  @Response<DetailErrorBody>(415, 'Unsupported media type')
-  @Response<DetailErrorBody>(503, 'The user store is unavailable')
+  @SuccessResponse(200, 'A new access token (and, when rotating, a new refresh token)')
+  @Example<TokenRefreshResponse>({ access: EXAMPLE_REFRESHED_ACCESS_TOKEN }, 'access')
+  @Example<TokenRefreshResponse>({ access: EXAMPLE_REFRESHED_ACCESS_TOKEN, refresh: EXAMPLE_ROTATED_REFRESH_TOKEN }, 'rotated')
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; or the body is not a JSON object', { refresh: ['This field is required.'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
+  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'Token is expired', code: 'token_not_valid' })
+  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'Token is blacklisted', code: 'token_not_valid' })
+  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'Token has wrong type', code: 'token_not_valid' })
+  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'No active account found for the given token.' })
+  @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: "The user's password has been changed." })
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(503, 'The user store or the blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   public async refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
     return this.jwt.refreshAccessToken(body.refresh);
   }
 
   /**
    * Checks a token's signature, expiry and id, whatever its type (Simple JWT's `TokenVerifyView`).
+   * A valid token answers an empty object. The token's user is not looked up. With
+   * `blacklistAfterRotation`, a blacklisted token is a 400 `non_field_errors` answer, as in
+   * Simple JWT.
    * @summary Verify a token
+   * @example body {"token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzY3MjY5MTAwLCJpYXQiOjE3NjcyNjg4MDAsImp0aSI6IjFhMmIzYzRkNWU2ZjQ3YThiOWMwZDFlMmYzYTRiNWM2IiwidXNlcl9pZCI6IjEifQ.ttVJVNGfEregctHnHErOx9gbLA_Ktu8Sz73JwdYelIY"}
    */
   @Post('verify')
   @OperationId('token_verify')
   @Middlewares(bodyFields('token'))
   @SuccessResponse(200, 'The token is valid')
-  @Response<TokenErrorBody>(401, 'The token was refused', { detail: 'Token is expired', code: 'token_not_valid' })
-  @Response<FieldErrors>(400, 'Field errors, or (with blacklistAfterRotation) a blacklisted token', { non_field_errors: ['Token is blacklisted'] })
-  @Response<DetailErrorBody>(415, 'Unsupported media type')
-  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable')
+  @Example<EmptyResponse>({}, 'valid')
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; the body is not a JSON object; or (with blacklistAfterRotation) the token is blacklisted', { token: ['This field is required.'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; the body is not a JSON object; or (with blacklistAfterRotation) the token is blacklisted', { non_field_errors: ['Token is blacklisted'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; the body is not a JSON object; or (with blacklistAfterRotation) the token is blacklisted', EXAMPLE_PARSE_ERROR)
+  @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is expired', code: 'token_not_valid' })
+  @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is invalid', code: 'token_not_valid' })
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   public async verify(@Body() body: TokenVerifyRequest): Promise<EmptyResponse> {
     return this.jwt.verifyToken(body.token);
   }
 
   /**
-   * Blacklists a refresh token, so it can no longer be refreshed ("log out"); Simple JWT's
-   * `TokenBlacklistView`. Mounted only when a blacklist store is configured.
+   * Blacklists a refresh token so that it can no longer be refreshed: Simple JWT's
+   * `TokenBlacklistView`, the "log out" of a client that holds a refresh token. The token is
+   * verified first, so an access token is refused (`Token has wrong type`), and blacklisting a
+   * token twice is a 401 `Token is blacklisted`.
+   *
+   * Mounted only when a blacklist store is configured (`blacklistStore`); otherwise this path
+   * answers 404.
    * @summary Blacklist a refresh token
+   * @example body {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTc2NzM1NTIwMCwiaWF0IjoxNzY3MjY4ODAwLCJqdGkiOiI4ZjNiMmMxZDllMGE0YjdjOGQ2ZTVmNGEzYjJjMWQwZSIsInVzZXJfaWQiOiIxIn0.ceAZSQekHY19OTZGmEwCXBVVBbY3ncSSyRndnb9ur_E"}
    */
   @Post('blacklist')
   @OperationId('token_blacklist')
   @Middlewares(bodyFields('refresh'))
   @SuccessResponse(200, 'The token is blacklisted')
-  @Response<FieldErrors>(400, 'Field errors', { refresh: ['This field is required.'] })
-  @Response<TokenErrorBody>(401, 'The token was refused', { detail: 'Token is blacklisted', code: 'token_not_valid' })
-  @Response<DetailErrorBody>(415, 'Unsupported media type')
-  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable')
+  @Example<EmptyResponse>({}, 'blacklisted')
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; or the body is not a JSON object', { refresh: ['This field is required.'] })
+  @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
+  @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is blacklisted', code: 'token_not_valid' })
+  @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token has wrong type', code: 'token_not_valid' })
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(503, 'The blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   public async blacklist(@Body() body: TokenRefreshRequest): Promise<EmptyResponse> {
     return this.jwt.blacklistToken(body.refresh);
   }

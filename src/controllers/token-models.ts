@@ -24,7 +24,7 @@ export interface TokenRefreshRequest {
 export interface TokenRefreshResponse {
   /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2ln" */
   access: string;
-  /** Present only when `rotateRefreshTokens` is on. */
+  /** Present only when `rotateRefreshTokens` is on: the new refresh token to keep. @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln" */
   refresh?: string;
 }
 
@@ -37,7 +37,11 @@ export interface TokenVerifyRequest {
 /** Simple JWT's empty success body. */
 export interface EmptyResponse {}
 
-/** 400: one list of messages per invalid field, e.g. `{"password": ["This field is required."]}`. */
+/**
+ * 400: one list of messages per invalid field, e.g. `{"password": ["This field is required."]}`;
+ * errors about the body as a whole are listed under `non_field_errors` (DRF's name).
+ * @example {"username": ["This field may not be blank."], "password": ["This field is required."]}
+ */
 export interface FieldErrors {
   [field: string]: string[];
 }
@@ -56,7 +60,7 @@ export interface TokenClassMessage {
 export interface TokenErrorBody {
   /** @example "Token is invalid" */
   detail: string;
-  /** @example "token_not_valid" */
+  /** Always `token_not_valid` for a refused token. @example "token_not_valid" */
   code: string;
   /** Authentication failures list why each accepted token class refused the token. */
   messages?: TokenClassMessage[];
@@ -72,6 +76,7 @@ export interface AccountErrorBody {
 export interface DetailErrorBody {
   /** @example "JSON parse error - Unexpected token" */
   detail: string;
+  /** `service_unavailable` (503) or `server_error` (500); absent on 400 and 415. @example "service_unavailable" */
   code?: string;
 }
 

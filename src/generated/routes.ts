@@ -35,19 +35,19 @@ const models: TsoaRoute.Models = {
         "additionalProperties": {"dataType":"array","array":{"dataType":"string"}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "AccountErrorBody": {
-        "dataType": "refObject",
-        "properties": {
-            "detail": {"dataType":"string","required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "DetailErrorBody": {
         "dataType": "refObject",
         "properties": {
             "detail": {"dataType":"string","required":true},
             "code": {"dataType":"string"},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "AccountErrorBody": {
+        "dataType": "refObject",
+        "properties": {
+            "detail": {"dataType":"string","required":true},
         },
         "additionalProperties": false,
     },
