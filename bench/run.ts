@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import { openDatabase } from '../examples/support/database.js';
+import { createTestDatabase } from '../examples/support/database.js';
 import { createSimpleJwt, KnexUserStore, migrate } from '../src/index.js';
 import { SlidingToken } from '../src/tokens/sliding-token.js';
 import { DJANGO_DEFAULT_ITERATIONS } from '../src/stores/django-password.js';
@@ -25,7 +25,8 @@ const iterations = Number(process.env.ITERATIONS ?? DJANGO_DEFAULT_ITERATIONS);
 const signingKey = randomBytes(32).toString('hex');
 const pin = spawnSync('taskset', ['--version']).status === 0;
 
-const db = await openDatabase();
+// A database of this run's own (on DATABASE_URL's server, or an embedded one), dropped at the end.
+const db = await createTestDatabase();
 await migrate(db.knex);
 const users = new KnexUserStore(db.knex, { iterations });
 const user = await users.createUser({ username: 'bench', password: 'bench-password' });
@@ -170,4 +171,4 @@ console.log('| configuration | req/s | p50 ms | p99 ms | errors | × bare |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const r of results) console.log(`| ${r.label} | ${r.requestsPerSecond} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ${r.errors} | ${r.ratioToBare?.toFixed(2)} |`);
 if (memory) console.log(`\nRSS across ${memory.requests.toLocaleString('en')} authenticated requests: ${memory.rssBeforeMb} MB → ${memory.rssAfterMb} MB (${memory.growthPercent} %)`);
-await db.close();
+await db.drop();
