@@ -68,7 +68,10 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     }
   };
   const routes = router.routes() as Middleware;
+  // Most requests an app serves are not ours: let them pass without the router's matching work.
+  const base = `${options.prefix ?? ''}/token`;
   return function tokenRoutes(ctx, next) {
+    if (!ctx.path.startsWith(base)) return next();
     return routes(ctx, () => methodNotAllowed(ctx, next));
   };
 }
