@@ -3,6 +3,7 @@
 import Koa from 'koa';
 import knexFactory from 'knex';
 import { createDemoApp } from '../examples/demo/app.js';
+import { createSimpleJwt } from '../src/index.js';
 import { BlacklistMirror } from '../src/stores/blacklist-mirror.js';
 import { KnexBlacklistStore } from '../src/stores/knex-blacklist-store.js';
 import type { SimpleJwtOptions } from '../src/index.js';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 export const CONFIGS = [
   'bare',
+  'authenticate-only',
   'access-stateless',
   'access-user',
   'sliding-blacklist-db',
@@ -36,6 +38,17 @@ if (config === 'bare') {
   app.use(async (ctx, next) => {
     if (ctx.path === '/api/me') ctx.body = { id: '1', username: 'bench' };
     else await next();
+  });
+} else if (config === 'authenticate-only') {
+  // The same route with the authentication pipeline and nothing else (no tsoa, no router): what
+  // authentication itself costs, against the bare route.
+  const jwt = createSimpleJwt({ signingKey, statelessSecurityNames: ['jwt'] });
+  app = new Koa();
+  app.use(jwt.middleware());
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/api/me') return next();
+    const { user } = await jwt.authenticate(ctx.get('authorization'), 'jwt');
+    ctx.body = { id: String(user.id), username: user.username };
   });
 } else {
   const settings: Omit<SimpleJwtOptions, 'signingKey' | 'userStore'> = {};
