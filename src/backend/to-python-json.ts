@@ -1,12 +1,12 @@
 /**
  * Every code unit outside ASCII. Python's `json.dumps` (which PyJWT uses with `ensure_ascii` left at
- * its default, `True`) writes each of them as a `\uXXXX` escape; `JSON.stringify` writes them raw.
+ * its default, `True`) writes each of them as a `\u` escape (`é` as `\u00e9`); `JSON.stringify` writes them raw.
  */
 const NON_ASCII = /[\u0080-\uffff]/g;
 
 /**
  * Serialises a claims object exactly as PyJWT does before signing: compact separators and every
- * non-ASCII UTF-16 code unit escaped as lowercase `\uXXXX` (astral characters become a surrogate
+ * non-ASCII UTF-16 code unit escaped as a lowercase `\u` escape (`\u00e9`) (astral characters become a surrogate
  * pair of escapes, as in Python). This is what keeps a token for a claim such as `"Zoë"` byte for
  * byte equal to the one Simple JWT issues; the JSON value is the same either way (RFC 8259 §7).
  *

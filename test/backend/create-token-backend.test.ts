@@ -3,6 +3,7 @@ import { KeyObject, createPrivateKey, createSecretKey } from 'node:crypto';
 import { describe, it, mock } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { createTokenBackend, type BackendSettings } from '../../src/backend/create-token-backend.js';
+import { backendSettings } from '../support/backend-settings.js';
 import { SettingsError } from '../../src/errors.js';
 import type { Algorithm, KeyInput } from '../../src/settings.js';
 import {
@@ -17,22 +18,8 @@ import {
   keysFor,
 } from '../support/keys.js';
 
-const clock = { now: () => new Date(1_700_000_000_000) };
-
 function settings(overrides: Partial<BackendSettings> = {}): BackendSettings {
-  return {
-    algorithm: 'HS256',
-    signingKey: HMAC_SECRET_64,
-    verifyingKey: undefined,
-    audience: undefined,
-    issuer: undefined,
-    jwkUrl: undefined,
-    jwkCacheSeconds: 300,
-    jwkTimeoutMs: 5000,
-    leeway: 0,
-    clock,
-    ...overrides,
-  };
+  return backendSettings(1_700_000_000, overrides);
 }
 
 function refuses(overrides: Partial<BackendSettings>, setting: string, message?: RegExp): void {

@@ -3,6 +3,7 @@ import { createHmac, createPrivateKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { createTokenBackend, type BackendSettings } from '../../src/backend/create-token-backend.js';
+import { backendSettings } from '../support/backend-settings.js';
 import { TokenBackendError, type TokenBackend } from '../../src/backend/token-backend.js';
 import {
   HMAC_SECRET_64,
@@ -11,22 +12,9 @@ import {
 } from '../support/keys.js';
 
 const NOW = 1_700_000_000;
-const clock = { now: () => new Date(NOW * 1000) };
 
 function settings(overrides: Partial<BackendSettings> = {}): BackendSettings {
-  return {
-    algorithm: 'HS256',
-    signingKey: HMAC_SECRET_64,
-    verifyingKey: undefined,
-    audience: undefined,
-    issuer: undefined,
-    jwkUrl: undefined,
-    jwkCacheSeconds: 300,
-    jwkTimeoutMs: 5000,
-    leeway: 0,
-    clock,
-    ...overrides,
-  };
+  return backendSettings(NOW, overrides);
 }
 
 const hs256 = createTokenBackend(settings());

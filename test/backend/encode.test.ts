@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createTokenBackend, type BackendSettings } from '../../src/backend/create-token-backend.js';
+import { backendSettings } from '../support/backend-settings.js';
 import { ALGORITHMS, type Algorithm } from '../../src/settings.js';
 import {
   SIMPLEJWT_DJANGO_SECRET_KEY,
@@ -13,22 +14,8 @@ import {
 } from '../support/keys.js';
 
 const NOW = 946684800; // 2000-01-01T00:00:00Z, the instant Simple JWT's vectors use
-const clock = { now: () => new Date(NOW * 1000) };
-
 function settings(overrides: Partial<BackendSettings> = {}): BackendSettings {
-  return {
-    algorithm: 'HS256',
-    signingKey: SIMPLEJWT_SECRET,
-    verifyingKey: undefined,
-    audience: undefined,
-    issuer: undefined,
-    jwkUrl: undefined,
-    jwkCacheSeconds: 300,
-    jwkTimeoutMs: 5000,
-    leeway: 0,
-    clock,
-    ...overrides,
-  };
+  return backendSettings(NOW, { signingKey: SIMPLEJWT_SECRET, ...overrides });
 }
 
 function segmentJson(token: string, index: 0 | 1): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import type { OutstandingToken } from '../../src/stores/blacklist-store.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
 import { KnexUserStore } from '../../src/stores/knex-user-store.js';
@@ -22,15 +22,8 @@ before(async () => {
 after(() => db?.drop());
 
 /** Runs the CLI in-process against the test database. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: db.connectionString }) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
+function cli(argv: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: db.connectionString }) {
+  return runCliCaptured(argv, env);
 }
 
 /** A token of `userId` issued `issuedHoursAgo` hours ago, expiring in `expiresInHours` (negative: expired). */

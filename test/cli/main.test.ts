@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { verifyDjangoPassword } from '../../src/stores/django-password.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,15 +16,8 @@ before(async () => {
 after(() => db?.drop());
 
 /** Runs the CLI in-process against the test database; KSJWT_PASSWORD is not inherited. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: db.connectionString }) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
+function cli(argv: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: db.connectionString }) {
+  return runCliCaptured(argv, env);
 }
 
 async function userRow(username: string) {
