@@ -1,20 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, SIGNING_KEY, setUpDatabase, startDemo } from '../support/demo.js';
-import { createTokenBackend } from '../../src/backend/create-token-backend.js';
-import { resolveSettings } from '../../src/resolve-settings.js';
+import { ManualClock, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
 import type { KnexUserStore } from '../../src/stores/knex-user-store.js';
 
 const CHALLENGE = 'Bearer realm="api"';
 const clock = new ManualClock();
-/** Signs arbitrary payloads with the demo's key, to build broken tokens. */
-const sign = (() => {
-  const backend = createTokenBackend(resolveSettings({ signingKey: SIGNING_KEY, clock }));
-  return (payload: Record<string, unknown>) => backend.encode(payload);
-})();
-const now = () => Math.floor(clock.ms / 1000);
+const sign = demoSigner(clock);
+const now = () => clock.seconds();
 
 let db: TestDatabase;
 let server: TestServer;

@@ -1,16 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, SIGNING_KEY, setUpDatabase, startDemo } from '../support/demo.js';
+import { ManualClock, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
 import { claimsOf } from '../support/http.js';
-import { createTokenBackend } from '../../src/backend/create-token-backend.js';
-import { resolveSettings } from '../../src/resolve-settings.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
 import type { KnexUserStore } from '../../src/stores/knex-user-store.js';
 
 const clock = new ManualClock();
-const backend = createTokenBackend(resolveSettings({ signingKey: SIGNING_KEY, clock }));
-const now = () => Math.floor(clock.ms / 1000);
+const sign = demoSigner(clock);
+const now = () => clock.seconds();
 const NOT_VALID = 'Given token not valid for any token type';
 
 let db: TestDatabase;
@@ -82,10 +80,10 @@ describe('POST /token/sliding/refresh', () => {
 
   test('refuses a token without or past its refresh claim', async () => {
     const base = { token_type: 'sliding', exp: now() + 60, iat: now(), jti: 'e'.repeat(32), user_id: aliceId };
-    const without = await server.post('/api/token/sliding/refresh', { token: backend.encode(base) });
+    const without = await server.post('/api/token/sliding/refresh', { token: sign(base) });
     assert.equal(without.status, 401);
     assert.deepEqual(without.body, { detail: "Token has no 'refresh_exp' claim", code: 'token_not_valid' });
-    const passed = await server.post('/api/token/sliding/refresh', { token: backend.encode({ ...base, refresh_exp: now() }) });
+    const passed = await server.post('/api/token/sliding/refresh', { token: sign({ ...base, refresh_exp: now() }) });
     assert.equal(passed.status, 401);
     assert.deepEqual(passed.body, { detail: "Token 'refresh_exp' claim has expired", code: 'token_not_valid' });
   });

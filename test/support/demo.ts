@@ -2,6 +2,8 @@ import { createTestDatabase } from '../../examples/support/database.js';
 import { createDemoApp } from '../../examples/demo/app.js';
 import { migrate } from '../../src/index.js';
 import { serve } from './http.js';
+import { createTokenBackend } from '../../src/backend/create-token-backend.js';
+import { resolveSettings } from '../../src/resolve-settings.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from './http.js';
 import type { SimpleJwtOptions, Clock } from '../../src/index.js';
@@ -17,9 +19,19 @@ export class ManualClock implements Clock {
   now(): Date {
     return new Date(this.ms);
   }
+  /** Now in integer epoch seconds, as token claims hold it. */
+  seconds(): number {
+    return Math.floor(this.ms / 1000);
+  }
   advance(seconds: number): void {
     this.ms += seconds * 1000;
   }
+}
+
+/** Signs any payload with the demo's key (to build tokens the endpoints would never issue). */
+export function demoSigner(clock: Clock): (payload: Record<string, unknown>) => string {
+  const backend = createTokenBackend(resolveSettings({ signingKey: SIGNING_KEY, clock }));
+  return (payload) => backend.encode(payload);
 }
 
 /** A migrated throw-away database shared by one test file. */
