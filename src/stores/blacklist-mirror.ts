@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { systemClock } from '../clock.js';
+import { PgListener } from './pg-listener.js';
 import type { Clock } from '../clock.js';
+import type { MirrorState } from './pg-listener.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
 /** The channel the blacklist trigger (migration `..._blacklist_notify`) announces on. */
@@ -23,8 +25,7 @@ export interface BlacklistMirrorOptions {
   onError?: (error: unknown) => void;
 }
 
-/** What {@link BlacklistMirror.state} reports. */
-export type MirrorState = 'starting' | 'in-sync' | 'reconnecting' | 'closed';
+export type { MirrorState } from './pg-listener.js';
 
 interface Notice {
   op: 'add' | 'remove';
@@ -52,17 +53,12 @@ interface Notice {
  */
 export class BlacklistMirror implements BlacklistStore {
   readonly #store: BlacklistStore;
-  readonly #options: Required<Omit<BlacklistMirrorOptions, 'onError'>> & Pick<BlacklistMirrorOptions, 'onError'>;
+  readonly #options: Required<Omit<BlacklistMirrorOptions, 'onError' | 'connection'>>;
   /** jti → epoch ms after which the entry no longer matters (the row's expires_at). */
   #entries = new Map<string, number>();
-  #state: MirrorState = 'starting';
-  #client: pg.Client | undefined;
-  #resyncTimer: NodeJS.Timeout | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #reconnectDelay: number;
+  #listener: PgListener | undefined;
   /** Changes that arrived while a snapshot was being read, replayed on top of it. */
   #pending: Notice[] | undefined;
-  #generation = 0;
 
   private constructor(store: BlacklistStore, options: BlacklistMirrorOptions) {
     this.#store = store;
@@ -74,7 +70,6 @@ export class BlacklistMirror implements BlacklistStore {
       clock: systemClock,
       ...options,
     };
-    this.#reconnectDelay = this.#options.reconnectDelayMs;
   }
 
   /**
@@ -84,15 +79,29 @@ export class BlacklistMirror implements BlacklistStore {
    */
   static async start(store: BlacklistStore, options: BlacklistMirrorOptions): Promise<BlacklistMirror> {
     const mirror = new BlacklistMirror(store, options);
-    await mirror.#connect();
-    mirror.#resyncTimer = setInterval(() => void mirror.#resync(), mirror.#options.resyncIntervalMs);
-    mirror.#resyncTimer.unref();
+    mirror.#listener = await PgListener.start(
+      {
+        connection: options.connection,
+        channel: BLACKLIST_CHANNEL,
+        applicationName: LISTENER_APPLICATION_NAME,
+        resyncIntervalMs: mirror.#options.resyncIntervalMs,
+        reconnectDelayMs: mirror.#options.reconnectDelayMs,
+        onError: options.onError,
+      },
+      {
+        notify: (payload) => mirror.#onNotification(payload),
+        sync: (client) => mirror.#load(client),
+        lost: () => {
+          mirror.#pending = undefined;
+        },
+      },
+    );
     return mirror;
   }
 
   /** `in-sync` when answers come from memory; otherwise they come from the database. */
   get state(): MirrorState {
-    return this.#state;
+    return this.#listener?.state ?? 'starting';
   }
 
   /** Blacklisted, unexpired jtis held in memory. */
@@ -101,7 +110,7 @@ export class BlacklistMirror implements BlacklistStore {
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
-    if (this.#state !== 'in-sync') return this.#store.isBlacklisted(jti);
+    if (this.state !== 'in-sync') return this.#store.isBlacklisted(jti);
     const until = this.#entries.get(jti);
     if (until === undefined) return false;
     if (until <= this.#options.clock.now().getTime()) {
@@ -136,7 +145,7 @@ export class BlacklistMirror implements BlacklistStore {
 
   async blacklistUser(userId: string, now: Date): Promise<number> {
     const count = await this.#store.blacklistUser(userId, now);
-    await this.#resync();
+    await this.#listener?.resync();
     return count;
   }
 
@@ -150,33 +159,7 @@ export class BlacklistMirror implements BlacklistStore {
 
   /** Stops listening and resyncing. The wrapped store is not closed. */
   async close(): Promise<void> {
-    this.#state = 'closed';
-    clearInterval(this.#resyncTimer);
-    clearTimeout(this.#reconnectTimer);
-    const client = this.#client;
-    this.#client = undefined;
-    await client?.end().catch(() => undefined);
-  }
-
-  async #connect(): Promise<void> {
-    if (this.#state === 'closed') return;
-    const generation = ++this.#generation;
-    const config = typeof this.#options.connection === 'string' ? { connectionString: this.#options.connection } : this.#options.connection;
-    const client = new pg.Client({ ...config, application_name: LISTENER_APPLICATION_NAME });
-    this.#client = client;
-    client.on('notification', (message) => this.#onNotification(message.payload));
-    client.on('error', (error) => this.#lost(generation, error));
-    client.on('end', () => this.#lost(generation, new Error('listening connection ended')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${BLACKLIST_CHANNEL}`);
-      await this.#load(client);
-      if (generation !== this.#generation || this.#closed()) return;
-      this.#state = 'in-sync';
-      this.#reconnectDelay = this.#options.reconnectDelayMs;
-    } catch (error) {
-      this.#lost(generation, error);
-    }
+    await this.#listener?.close();
   }
 
   /** Reads every blacklisted, unexpired jti; changes that arrive meanwhile are replayed after. */
@@ -192,24 +175,10 @@ export class BlacklistMirror implements BlacklistStore {
     );
     const entries = new Map<string, number>();
     for (const row of result.rows) entries.set(row.jti, Number(row.expires_ms));
-    const pending = this.#pending;
+    const pending = this.#pending ?? [];
     this.#pending = undefined;
     this.#entries = entries;
     for (const notice of pending) this.#apply(notice);
-  }
-
-  async #resync(): Promise<void> {
-    const client = this.#client;
-    if (this.#state !== 'in-sync' || !client) return;
-    try {
-      await this.#load(client);
-    } catch (error) {
-      this.#lost(this.#generation, error);
-    }
-  }
-
-  #closed(): boolean {
-    return this.#state === 'closed';
   }
 
   #onNotification(payload: string | undefined): void {
@@ -226,23 +195,5 @@ export class BlacklistMirror implements BlacklistStore {
   #apply(notice: Notice): void {
     if (notice.op === 'add') this.#entries.set(notice.jti, notice.expires_at * 1000);
     else if (notice.op === 'remove') this.#entries.delete(notice.jti);
-  }
-
-  /** The listening connection is gone: answer from the database until reconnected and reloaded. */
-  #lost(generation: number, error: unknown): void {
-    if (generation !== this.#generation || this.#state === 'closed') return;
-    this.#generation += 1;
-    this.#state = 'reconnecting';
-    this.#pending = undefined;
-    this.#options.onError?.(error);
-    const client = this.#client;
-    this.#client = undefined;
-    client?.removeAllListeners('end');
-    client?.on('error', () => undefined);
-    void client?.end().catch(() => undefined);
-    const delay = this.#reconnectDelay;
-    this.#reconnectDelay = Math.min(delay * 2, 5000);
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);
-    this.#reconnectTimer.unref();
   }
 }
