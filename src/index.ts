@@ -37,6 +37,8 @@ export type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './st
 export { KnexBlacklistStore } from './stores/knex-blacklist-store.js';
 export { BlacklistMirror } from './stores/blacklist-mirror.js';
 export type { BlacklistMirrorOptions, MirrorState } from './stores/blacklist-mirror.js';
+export { CachedUserStore } from './stores/cached-user-store.js';
+export type { CachedUserStoreOptions } from './stores/cached-user-store.js';
 export { flushExpiredTokens, revokeUserTokens, blacklistTokenByJti, unblacklistTokenByJti } from './stores/revocation.js';
 export { koaAuthentication } from './koa/authentication-module.js';
 export type { TokenRouterOptions } from './koa/create-token-router.js';

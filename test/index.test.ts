@@ -9,6 +9,7 @@ test('the public entry point exports exactly this list', () => {
     'AccountError',
     'AuthenticationError',
     'BlacklistMirror',
+    'CachedUserStore',
     'ExpiredTokenError',
     'InternalError',
     'KnexBlacklistStore',

@@ -14,7 +14,7 @@ import {
 import { RegisterRoutes } from './generated/routes.js';
 import type { OpenApiDocument } from '../../src/index.js';
 import type { Knex } from 'knex';
-import type { SimpleJwtOptions } from '../../src/index.js';
+import type { SimpleJwtOptions, UserStore } from '../../src/index.js';
 
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
@@ -24,6 +24,11 @@ export interface DemoAppOptions {
   settings?: Omit<SimpleJwtOptions, 'signingKey' | 'userStore'>;
   /** Hasher cost for users the app creates (Django's default when omitted). */
   iterations?: number;
+  /**
+   * Where authentication finds users, e.g. a `CachedUserStore` wrapping `users` (see
+   * server.ts). Default: `users`, a KnexUserStore on `knex`.
+   */
+  userStore?: (users: KnexUserStore) => UserStore;
 }
 
 /**
@@ -39,7 +44,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
     authTokenClasses: { jwt: [AccessToken], jwt_sliding: [SlidingToken], jwt_any: [AccessToken, SlidingToken] },
     ...options.settings,
     signingKey: options.signingKey,
-    userStore: users,
+    userStore: options.userStore?.(users) ?? users,
   });
 
   const app = new Koa();

@@ -2,7 +2,7 @@
 // commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../support/database.js';
-import { BlacklistMirror, KnexBlacklistStore, migrate } from '../../src/index.js';
+import { BlacklistMirror, CachedUserStore, KnexBlacklistStore, KnexUserStore, migrate } from '../../src/index.js';
 import { createDemoApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 8000);
@@ -13,7 +13,10 @@ const db = await openDatabase({ dataDir: process.env.DATABASE_URL ? undefined : 
 await migrate(db.knex);
 // The blacklist in memory, kept current by LISTEN/NOTIFY: POST /api/token/blacklist is mounted.
 const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), { connection: db.connectionString });
-const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist } });
+// Users in memory too, forgotten on every change to their row (the auth_user trigger's NOTIFY):
+// authenticated requests do no database I/O once a user has been seen.
+const cachedUsers = await CachedUserStore.start(new KnexUserStore(db.knex), { connection: db.connectionString });
+const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist }, userStore: () => cachedUsers });
 
 const username = 'demo';
 const password = 'demo-password';
@@ -48,6 +51,7 @@ Or in one go (needs jq):
 async function shutdown(): Promise<void> {
   server.close();
   await blacklist.close();
+  await cachedUsers.close();
   await db.close();
   process.exit(0);
 }

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SIGNING_KEY, setUpDatabase, startDemo } from '../support/demo.js';
+import { eventually, terminateListeners } from '../support/eventually.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
 import { BlacklistMirror, LISTENER_APPLICATION_NAME } from '../../src/stores/blacklist-mirror.js';
 import type { ChildProcess } from 'node:child_process';
@@ -25,21 +25,7 @@ function record(hoursLeft = 1): OutstandingToken {
   return { jti, userId: null, token: `token-${jti}`, createdAt: new Date(), expiresAt: new Date(Date.now() + hoursLeft * 3600_000) };
 }
 
-/** Polls `check` until it is true; fails after `limitMs` (a guard against hangs, not a timing assertion). */
-async function eventually(check: () => Promise<boolean> | boolean, limitMs = 5000): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > limitMs) assert.fail('condition not met in time');
-    await sleep(5);
-  }
-  return performance.now() - start;
-}
-
-const dbName = () => new URL(db.connectionString).pathname.slice(1);
-async function killListeners(): Promise<number> {
-  const result = await db.knex.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND datname = ?', [LISTENER_APPLICATION_NAME, dbName()]);
-  return result.rows.length;
-}
+const killListeners = () => terminateListeners(db.knex, db.connectionString, LISTENER_APPLICATION_NAME);
 
 describe('BlacklistMirror', () => {
   test('loads the blacklist at start and answers from memory without asking the store', async () => {

@@ -1,0 +1,178 @@
+import { PgListener } from './pg-listener.js';
+import type pg from 'pg';
+import type { MirrorState } from './pg-listener.js';
+import type { AuthUser, Credentials, UserStore } from './user-store.js';
+
+/** The channel the user trigger (migration `..._user_notify`) announces on. */
+export const USER_CHANNEL = 'koa_simple_jwt_user';
+/** The `application_name` of the user cache's listening connection. */
+export const USER_LISTENER_APPLICATION_NAME = 'koa-simple-jwt-user-listener';
+
+/** Options of {@link CachedUserStore}. */
+export interface CachedUserStoreOptions {
+  /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
+  connection: string | pg.ClientConfig;
+  /** Most users held at once; the least recently used goes first. Default 10,000. */
+  maxEntries?: number;
+  /** Forget every user this often, covering anything missed. Default 60 s. */
+  resyncIntervalMs?: number;
+  /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
+  reconnectDelayMs?: number;
+  /** Told about connection problems (default: nothing); the cache recovers by itself. */
+  onError?: (error: unknown) => void;
+}
+
+interface Entry {
+  user: AuthUser;
+  id: string;
+}
+
+/**
+ * A {@link UserStore} whose `findUser`, the per-request user lookup of stateful authentication,
+ * answers from memory after the first request of each user. It stays exact because PostgreSQL
+ * tells it about every change: a trigger on `auth_user` (migration `..._user_notify`) notifies
+ * the user's id in the transaction that updates or deletes the row, and every instance forgets
+ * that user. Deactivating a user or changing a password, by this app, another instance or Django,
+ * is refused on the next request, as without the cache.
+ *
+ * It fails closed, like {@link BlacklistMirror}: before the listener is up, while its connection
+ * is down and until it is back, every lookup goes to the wrapped store and nothing is cached; a
+ * reconnection and every resync interval forget everything. A lookup whose query overlapped a
+ * change notification is answered but not cached, so a row read just before a change cannot
+ * outlive it.
+ *
+ * Only lookups are cached: `authenticate` (passwords) and `updateLastLogin` go to the wrapped
+ * store every time, and users that are not found are not cached.
+ *
+ * @example
+ * const users = await CachedUserStore.start(new KnexUserStore(knex), { connection: process.env.DATABASE_URL! });
+ * const jwt = createSimpleJwt({ signingKey, userStore: users });
+ * // on shutdown:
+ * await users.close();
+ */
+export class CachedUserStore implements UserStore {
+  readonly #store: UserStore;
+  readonly #maxEntries: number;
+  /** `${field}\0${value}` → user; a Map iterates in insertion order, so the first key is the LRU one. */
+  readonly #entries = new Map<string, Entry>();
+  /** String(user.id) → the keys it is cached under. */
+  readonly #keysById = new Map<string, Set<string>>();
+  /** Bumped by every notification and every forget-all: a lookup that saw it change is not cached. */
+  #epoch = 0;
+  #listener: PgListener | undefined;
+
+  private constructor(store: UserStore, maxEntries: number) {
+    this.#store = store;
+    this.#maxEntries = maxEntries;
+    if (store.passwordFingerprint) this.passwordFingerprint = (user) => store.passwordFingerprint!(user);
+  }
+
+  /**
+   * Wraps `store` and connects the listener. Resolves once listening; if the database cannot be
+   * reached yet it still resolves, answering from the wrapped store and retrying in the background.
+   */
+  static async start(store: UserStore, options: CachedUserStoreOptions): Promise<CachedUserStore> {
+    const maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('CachedUserStore: maxEntries must be a positive integer');
+    const cache = new CachedUserStore(store, maxEntries);
+    cache.#listener = await PgListener.start(
+      {
+        connection: options.connection,
+        channel: USER_CHANNEL,
+        applicationName: USER_LISTENER_APPLICATION_NAME,
+        resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+        reconnectDelayMs: options.reconnectDelayMs ?? 100,
+        onError: options.onError,
+      },
+      {
+        notify: (payload) => cache.#forget(payload),
+        sync: async () => cache.#forgetAll(),
+        lost: () => cache.#forgetAll(),
+      },
+    );
+    return cache;
+  }
+
+  /** `in-sync` when lookups may come from memory; otherwise they go to the wrapped store. */
+  get state(): MirrorState {
+    return this.#listener?.state ?? 'starting';
+  }
+
+  /** Users held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The wrapped store's fingerprint rule, when it has one. */
+  passwordFingerprint?: (user: AuthUser) => string;
+
+  authenticate(credentials: Credentials): Promise<AuthUser | null> {
+    return this.#store.authenticate(credentials);
+  }
+
+  /** The user, from memory when held (a copy: callers may change it), else from the wrapped store. */
+  async findUser(field: string, value: string): Promise<AuthUser | null> {
+    if (this.state !== 'in-sync') return this.#store.findUser(field, value);
+    const key = `${field}\0${value}`;
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      return copy(entry.user);
+    }
+    const epoch = this.#epoch;
+    const user = await this.#store.findUser(field, value);
+    if (user !== null && epoch === this.#epoch && this.state === 'in-sync') this.#hold(key, user);
+    return user === null ? null : copy(user);
+  }
+
+  async updateLastLogin(user: AuthUser, at: Date): Promise<void> {
+    await this.#store.updateLastLogin(user, at);
+    this.#forget(String(user.id));
+  }
+
+  /** Stops listening. The wrapped store is not closed. */
+  async close(): Promise<void> {
+    await this.#listener?.close();
+    this.#forgetAll();
+  }
+
+  #hold(key: string, user: AuthUser): void {
+    if (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#drop(oldest.value);
+    }
+    const id = String(user.id);
+    this.#entries.set(key, { user: copy(user), id });
+    const keys = this.#keysById.get(id);
+    if (keys) keys.add(key);
+    else this.#keysById.set(id, new Set([key]));
+  }
+
+  #drop(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    const keys = this.#keysById.get(entry.id);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#keysById.delete(entry.id);
+  }
+
+  #forget(id: string | undefined): void {
+    this.#epoch += 1;
+    if (id === undefined || id === '*') return this.#forgetAll();
+    const keys = this.#keysById.get(id);
+    if (keys) for (const key of [...keys]) this.#drop(key);
+  }
+
+  #forgetAll(): void {
+    this.#epoch += 1;
+    this.#entries.clear();
+    this.#keysById.clear();
+  }
+}
+
+/** A shallow copy with the same prototype, so one request's changes never reach another's user. */
+function copy(user: AuthUser): AuthUser {
+  return Object.assign(Object.create(Object.getPrototypeOf(user) as object | null) as AuthUser, user);
+}
