@@ -1,5 +1,7 @@
 import { AuthenticationError } from '../errors.js';
 
+const WHITESPACE = /\s/;
+
 /**
  * Simple JWT's `get_raw_token`: split the header on runs of whitespace; an empty header or a
  * first part that is not exactly (case-sensitively) one of `headerTypes` means "not ours" (null,
@@ -11,6 +13,12 @@ import { AuthenticationError } from '../errors.js';
  */
 export function parseAuthorizationHeader(header: string | undefined, headerTypes: readonly string[]): string | null {
   if (header === undefined) return null;
+  // The usual shape, `<type> <token>` with one space and no other whitespace, without splitting.
+  const space = header.indexOf(' ');
+  if (space > 0 && headerTypes.includes(header.slice(0, space))) {
+    const rest = header.slice(space + 1);
+    if (rest !== '' && !WHITESPACE.test(rest)) return rest;
+  }
   const parts = header.split(/\s+/).filter((part) => part !== '');
   if (parts.length === 0) return null;
   if (!headerTypes.includes(parts[0] as string)) return null;

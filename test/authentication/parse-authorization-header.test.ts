@@ -33,3 +33,26 @@ test('parseAuthorizationHeader refuses a keyword with other than two parts', () 
     );
   }
 });
+
+test('parseAuthorizationHeader answers the one-space shortcut exactly as splitting on whitespace would', () => {
+  // The reference: Simple JWT's `header.split()` then the two-part rule.
+  const bySplitting = (header: string): string | null | 'error' => {
+    const parts = header.split(/\s+/).filter((part) => part !== '');
+    if (parts.length === 0 || parts[0] !== 'Bearer') return null;
+    return parts.length === 2 ? (parts[1] as string) : 'error';
+  };
+  const headers = [
+    'Bearer abc', 'Bearer  abc', 'Bearer abc ', ' Bearer abc', 'Bearer abc def', 'Bearer abc\tdef', 'Bearer \tabc',
+    'Bearer abc\u00a0def', 'Bearer abc\ndef', 'Bearer ', 'Bearer', 'Bearerabc', 'BearerX abc', 'X Bearer abc',
+  ];
+  for (const header of headers) {
+    let actual: string | null | 'error';
+    try {
+      actual = parseAuthorizationHeader(header, ['Bearer']);
+    } catch (error) {
+      assert.ok(error instanceof AuthenticationError);
+      actual = 'error';
+    }
+    assert.equal(actual, bySplitting(header), JSON.stringify(header));
+  }
+});
