@@ -108,6 +108,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       };
     },
     routes(routerOptions?: TokenRouterOptions): Middleware {
+      if (!backend.canSign) {
+        throw new SettingsError('signingKey', 'the token routes issue tokens: this instance has only a verifying key (verifyingKey or jwkUrl); mount them where the private key is');
+      }
       if (!settings.userStore) {
         throw new SettingsError('userStore', 'the token routes need a user store to check credentials (e.g. new KnexUserStore(knex))');
       }

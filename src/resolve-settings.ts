@@ -74,8 +74,14 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
     throw new SettingsError('algorithm', `Unrecognized algorithm type '${String(algorithm)}'; expected one of ${ALGORITHMS.join(', ')}`);
   }
-  if (o.signingKey === undefined || o.signingKey === null || o.signingKey === '') {
-    throw new SettingsError('signingKey', 'a signing key is required (the HMAC secret, or the PEM private key for asymmetric algorithms)');
+  const noSigningKey = o.signingKey === undefined || o.signingKey === null || o.signingKey === '';
+  // An instance that only verifies (a resource server) may go without the private key.
+  const canVerify = !algorithm.startsWith('HS') && ((o.verifyingKey !== undefined && o.verifyingKey !== null && o.verifyingKey !== '') || (typeof o.jwkUrl === 'string' && o.jwkUrl !== ''));
+  if (noSigningKey && !canVerify) {
+    throw new SettingsError(
+      'signingKey',
+      'a signing key is required (the HMAC secret, or the PEM private key for asymmetric algorithms; an instance that only verifies tokens signed elsewhere may give verifyingKey or jwkUrl instead)',
+    );
   }
   const headerTypes = typeof o.authHeaderTypes === 'string' ? [o.authHeaderTypes] : (o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
   if (!Array.isArray(headerTypes) || headerTypes.length === 0 || !headerTypes.every((t) => typeof t === 'string' && /^\S+$/.test(t))) {
@@ -88,7 +94,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     blacklistAfterRotation: bool(o, 'blacklistAfterRotation', DEFAULTS.blacklistAfterRotation),
     updateLastLogin: bool(o, 'updateLastLogin', DEFAULTS.updateLastLogin),
     algorithm,
-    signingKey: o.signingKey,
+    signingKey: noSigningKey ? undefined : o.signingKey,
     verifyingKey: o.verifyingKey === '' ? undefined : o.verifyingKey,
     audience: audience(o.audience),
     issuer: optionalString(o, 'issuer'),

@@ -39,7 +39,9 @@ export interface SimpleJwtOptions {
   updateLastLogin?: boolean;
   /** `ALGORITHM`. Default `'HS256'`. */
   algorithm?: Algorithm;
-  /** `SIGNING_KEY`: the HMAC secret (at least the algorithm's output size: 32 bytes for HS256) or the PEM private key. Required. */
+  /** `SIGNING_KEY`: the HMAC secret (at least the algorithm's output size: 32 bytes for HS256) or the PEM private key. Required,
+   * except for an instance that only verifies tokens issued elsewhere (asymmetric algorithm with
+   * `verifyingKey` or `jwkUrl`): it protects routes but cannot issue tokens. */
   signingKey?: KeyInput;
   /** `VERIFYING_KEY`: the PEM public key for asymmetric algorithms; ignored for HS*. Derived from `signingKey` when omitted. */
   verifyingKey?: KeyInput;
@@ -122,7 +124,8 @@ export interface ResolvedSettings {
   readonly blacklistAfterRotation: boolean;
   readonly updateLastLogin: boolean;
   readonly algorithm: Algorithm;
-  readonly signingKey: KeyInput;
+  /** Undefined only on a verify-only instance (asymmetric algorithm with verifyingKey or jwkUrl). */
+  readonly signingKey: KeyInput | undefined;
   readonly verifyingKey: KeyInput | undefined;
   readonly audience: string | readonly string[] | undefined;
   readonly issuer: string | undefined;

@@ -2,7 +2,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSimpleJwt, KnexUserStore, RefreshToken, AccessToken, SettingsError, TokenError } from '../src/index.js';
 import { ITERATIONS, ManualClock, setUpDatabase } from './support/demo.js';
-import { claimsOf } from './support/http.js';
+import { claimsOf, serve } from './support/http.js';
+import { SIMPLEJWT_RSA_PRIVATE_KEY, SIMPLEJWT_RSA_PRIVATE_KEY_2, SIMPLEJWT_RSA_PUBLIC_KEY } from './support/keys.js';
+import { RegisterRoutes } from '../examples/demo/generated/routes.js';
+import Koa from 'koa';
+import { Router } from '@koa/router';
 import type { TestDatabase } from '../examples/support/database.js';
 import type { DjangoUser } from '../src/stores/knex-user-store.js';
 
@@ -147,4 +151,38 @@ test('a custom token class with its own type, lifetime and check can be listed f
   const { user } = await jwt.authenticate(`Bearer ${token.sign()}`, 'svc');
   assert.equal(user.username, 'alice');
   await assert.rejects(jwt.authenticate(`Bearer ${token.sign()}`, 'jwt'), { status: 401 });
+});
+
+test('a verify-only instance (public key, no signing key) protects @Security routes and cannot issue tokens', async () => {
+  const issuer = createSimpleJwt({ algorithm: 'RS256', signingKey: SIMPLEJWT_RSA_PRIVATE_KEY, userStore: users });
+  const resource = createSimpleJwt({ algorithm: 'RS256', verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY, statelessSecurityNames: ['jwt'] });
+  const { access } = await issuer.issueTokenPair(alice);
+  const foreign = await createSimpleJwt({ algorithm: 'RS256', signingKey: SIMPLEJWT_RSA_PRIVATE_KEY_2 }).issueTokenPair(alice);
+
+  // Over HTTP, through a user's tsoa route (the demo's generated routes), with no token routes mounted.
+  const app = new Koa();
+  app.silent = true;
+  app.use(resource.middleware());
+  const router = new Router({ prefix: '/api' });
+  RegisterRoutes(router);
+  app.use(router.routes());
+  const server = await serve(app);
+  try {
+    const me = (token: string) => server.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    const ok = await me(access);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, { id: String(alice.id), username: '' }, 'a TokenUser: the id from the token, no username claim');
+    assert.equal((await me(foreign.access)).status, 401);
+  } finally {
+    await server.close();
+  }
+
+  assert.throws(() => resource.routes(), (error: unknown) => error instanceof SettingsError && error.setting === 'signingKey');
+  await assert.rejects(resource.issueTokenPair(alice), (error: unknown) => error instanceof SettingsError && error.setting === 'signingKey');
+});
+
+test('without a signing key, an HMAC algorithm or a missing verifying key is still a startup error', () => {
+  for (const options of [{}, { verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY }, { algorithm: 'RS256' as const }]) {
+    assert.throws(() => createSimpleJwt(options), (error: unknown) => error instanceof SettingsError && error.setting === 'signingKey', JSON.stringify(options));
+  }
 });

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, ResolvedSettings } from '../settings.js';
+import { SettingsError } from '../errors.js';
 import { checkBackendSettings } from './check-backend-settings.js';
 import { signEdDsa, verifyEdDsa } from './eddsa.js';
 import { createJwksClient, type JwksClient } from './jwks-client.js';
@@ -69,6 +70,7 @@ export function createTokenBackend(
     enforceKeyLength: options.enforceKeyLength ?? true,
     // With a JWK Set the local verifying key is never used (Simple JWT ignores it too).
     checkPair: settings.jwkUrl === undefined,
+    jwks: settings.jwkUrl !== undefined,
   });
   const jwks: JwksClient | undefined =
     settings.jwkUrl === undefined
@@ -86,7 +88,11 @@ export function createTokenBackend(
   // payload goes to jsonwebtoken as finished JSON text, so jsonwebtoken neither adds `iat` nor
   // re-serialises it (which would lose PyJWT's ASCII escaping).
   const sign: (json: string) => string =
-    algorithm === 'EdDSA'
+    signingKey === undefined
+      ? () => {
+          throw new SettingsError('signingKey', 'this instance has no signing key: it verifies tokens issued elsewhere but cannot issue any');
+        }
+      : algorithm === 'EdDSA'
       ? (json) => signEdDsa(json, signingKey)
       : (json) =>
           jwt.sign(json, signingKey, {
@@ -126,6 +132,7 @@ export function createTokenBackend(
       key = await jwks.getSigningKey(kid);
     }
     const now = clock.now().getTime() / 1000;
+    if (key === undefined) throw new TokenBackendError('invalid', 'no verifying key');
     const refused = checkSignature(token, jws, key, Math.floor(now));
     if (refused !== undefined) throw new TokenBackendError('invalid', refused);
     checkPyJwtClaims(jws.payload, { now, leeway, audience: audiences, issuer });
@@ -134,6 +141,7 @@ export function createTokenBackend(
 
   const backend: TokenBackend = {
     algorithm,
+    canSign: signingKey !== undefined,
 
     encode(payload: Claims): string {
       const claims: Claims = { ...payload };

@@ -11,10 +11,10 @@ import type { Algorithm, KeyInput } from '../settings.js';
 
 /** The key objects a backend signs and verifies with, built once at startup. */
 export interface ResolvedKeys {
-  /** HMAC secret (HS*) or private key. */
-  readonly signingKey: KeyObject;
-  /** The same secret (HS*) or the public key. */
-  readonly verifyingKey: KeyObject;
+  /** HMAC secret (HS*) or private key; undefined when only verifying. */
+  readonly signingKey: KeyObject | undefined;
+  /** The same secret (HS*) or the public key; undefined only when keys come from a JWK Set. */
+  readonly verifyingKey: KeyObject | undefined;
 }
 
 /**
@@ -169,9 +169,13 @@ export function resolveKeys(
   algorithm: Algorithm,
   signingInput: KeyInput | undefined,
   verifyingInput: KeyInput | undefined,
-  options: { enforceKeyLength?: boolean; checkPair?: boolean } = {},
+  options: { enforceKeyLength?: boolean; checkPair?: boolean; jwks?: boolean } = {},
 ): ResolvedKeys {
-  if (isEmpty(signingInput)) throw new SettingsError('signingKey', 'a signing key is required');
+  const verifyOnly = !isHmac(algorithm) && (!isEmpty(verifyingInput) || options.jwks === true);
+  if (isEmpty(signingInput)) {
+    if (!verifyOnly) throw new SettingsError('signingKey', 'a signing key is required');
+    return { signingKey: undefined, verifyingKey: isEmpty(verifyingInput) ? undefined : publicKey(algorithm, verifyingInput as KeyInput) };
+  }
   const signing = signingInput as KeyInput;
   if (isHmac(algorithm)) {
     // Simple JWT ignores VERIFYING_KEY for HMAC algorithms: the secret verifies.

@@ -9,6 +9,8 @@ export type Claims = Record<string, unknown>;
  */
 export interface TokenBackend {
   readonly algorithm: Algorithm;
+  /** False on a verify-only instance (no signing key): `encode` then throws a SettingsError. */
+  readonly canSign: boolean;
   /** Signs a copy of `payload`, adding `aud`/`iss` when configured. Never mutates `payload`. */
   encode(payload: Claims): string;
   /**

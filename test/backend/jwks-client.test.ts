@@ -7,6 +7,7 @@ import jwt from 'jsonwebtoken';
 import { createTokenBackend, type BackendSettings } from '../../src/backend/create-token-backend.js';
 import { createJwksClient } from '../../src/backend/jwks-client.js';
 import { signEdDsa } from '../../src/backend/eddsa.js';
+import { SettingsError } from '../../src/errors.js';
 import { TokenBackendError, type TokenBackend } from '../../src/backend/token-backend.js';
 import {
   SIMPLEJWT_RSA_PRIVATE_KEY,
@@ -124,6 +125,14 @@ const JWKS = {
 };
 
 describe('decode with jwkUrl', () => {
+  it('needs no signing key: a resource server verifies with the JWK Set alone and cannot sign', async () => {
+    const server = await serveJson(() => JWKS);
+    const backend = backendFor(server.url, makeClock(), { signingKey: undefined, verifyingKey: undefined });
+    assert.equal(backend.canSign, false);
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    assert.throws(() => backend.encode({ a: 1 }), (error: unknown) => error instanceof SettingsError && error.setting === 'signingKey');
+  });
+
   it('verifies a token with the JWKS key named by its kid (test_decode_rsa_aud_iss_jwk_success)', async () => {
     const server = await serveJson(() => JWKS);
     const backend = backendFor(server.url, makeClock());

@@ -64,6 +64,7 @@ function countingJwt(options: { verifiedTokenCache?: false }) {
   let decodes = 0;
   const backend: TokenBackend = {
     algorithm: jwt.context.backend.algorithm,
+    canSign: true,
     encode: (payload) => jwt.context.backend.encode(payload),
     decode: (token, opts) => {
       decodes += 1;
