@@ -58,9 +58,9 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('npm pack ships the compiled code, its type declarations, spec/ and migrations/, and nothing else', async () => {
+test('npm pack ships the compiled code, its type declarations, spec/, migrations/ and knexfile.js, and nothing else', async () => {
   const outside = files.filter((file) => !/^(dist\/src\/|migrations\/|spec\/)/.test(file));
-  assert.deepEqual(outside.sort(), ['README.md', 'package.json']);
+  assert.deepEqual(outside.sort(), ['README.md', 'knexfile.js', 'package.json']);
   for (const required of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/generated/routes.js', 'spec/openapi.json', 'migrations/20260101000000_auth_user.js']) {
     assert.ok(files.includes(required), required);
   }
