@@ -119,6 +119,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     onLoginFailed: fn(o, 'onLoginFailed'),
     tokenClaims: fn(o, 'tokenClaims'),
     userStore: userStore(o.userStore),
+    usernameField: usernameField(o.userStore),
     blacklistStore: blacklistStore(o.blacklistStore),
     authTokenClasses: authTokenClasses(o.authTokenClasses),
     scopeClaim: name(o, 'scopeClaim', 'scope'),
@@ -226,6 +227,14 @@ function userStore(value: unknown): ResolvedSettings['userStore'] {
     if (typeof store?.[method] !== 'function') throw new SettingsError('userStore', `expected a UserStore; ${method}() is missing`);
   }
   return value as ResolvedSettings['userStore'];
+}
+
+function usernameField(store: SimpleJwtOptions['userStore']): string {
+  const field = store?.usernameField ?? 'username';
+  if (typeof field !== 'string' || field.trim() === '' || field === 'password') {
+    throw new SettingsError('userStore', `usernameField must be a non-empty string other than "password", got ${describe(field)}`);
+  }
+  return field;
 }
 
 function verifiedTokenCache(value: unknown): ResolvedSettings['verifiedTokenCache'] {

@@ -137,6 +137,8 @@ export interface ResolvedSettings {
   readonly authHeaderName: string;
   readonly userIdField: string;
   readonly userIdClaim: string;
+  /** The obtain endpoints' login-name field: the user store's `usernameField`, else `'username'`. */
+  readonly usernameField: string;
   readonly userAuthenticationRule: (user: AuthUser | null) => boolean;
   readonly tokenTypeClaim: string | null;
   readonly jtiClaim: string | null;

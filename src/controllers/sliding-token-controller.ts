@@ -1,5 +1,5 @@
 import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
-import { bodyFields } from '../koa/body-fields.js';
+import { bodyFields, credentialFields } from '../koa/body-fields.js';
 import {
   EXAMPLE_NOT_A_DICTIONARY,
   EXAMPLE_PARSE_ERROR,
@@ -41,7 +41,7 @@ export class SlidingTokenController extends Controller {
    */
   @Post()
   @OperationId('token_obtain_sliding')
-  @Middlewares(bodyFields('username', 'password'))
+  @Middlewares(credentialFields())
   @SuccessResponse(200, 'The new sliding token')
   @Example<SlidingTokenResponse>({ token: EXAMPLE_SLIDING_TOKEN }, 'sliding')
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', { password: ['This field is required.'] })

@@ -1,5 +1,5 @@
 import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
-import { bodyFields } from '../koa/body-fields.js';
+import { bodyFields, credentialFields } from '../koa/body-fields.js';
 import {
   EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_NOT_A_DICTIONARY,
@@ -46,7 +46,7 @@ export class TokenController extends Controller {
    */
   @Post()
   @OperationId('token_obtain_pair')
-  @Middlewares(bodyFields('username', 'password'))
+  @Middlewares(credentialFields())
   @SuccessResponse(200, 'The new pair')
   @Example<TokenPairResponse>({ refresh: EXAMPLE_REFRESH_TOKEN, access: EXAMPLE_ACCESS_TOKEN }, 'pair')
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', { password: ['This field is required.'] })

@@ -18,6 +18,11 @@ export interface OpenApiDocumentOptions {
    */
   securityNames?: readonly string[];
   /**
+   * The obtain endpoints' login-name field (`jwt.settings.usernameField`, from the user store),
+   * when it is not `username`: the request schemas and examples then name it. Default `'username'`.
+   */
+  usernameField?: string;
+  /**
    * Whether the app mounts `POST /token/blacklist` (it does when a blacklist store is configured,
    * see `TokenRouterOptions.blacklist`). With `false` the path is left out. Default `true`.
    */
@@ -57,6 +62,11 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   }
   const document = structuredClone(loadSpec());
   if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
+  const usernameField = options.usernameField ?? 'username';
+  if (typeof usernameField !== 'string' || usernameField === '' || usernameField === 'password') {
+    throw new TypeError(`openApiDocument: usernameField must be a non-empty string other than "password", got ${JSON.stringify(usernameField)}`);
+  }
+  if (usernameField !== 'username') renameUsernameField(document, usernameField);
   document.servers = [{ url: prefix || '/', description: 'Where this app serves the token routes' }];
   const schemes: Record<string, unknown> = { ...document.components?.securitySchemes };
   for (const name of securityNames) {
@@ -69,6 +79,39 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   }
   document.components = { ...document.components, securitySchemes: schemes };
   return document;
+}
+
+/** Operations whose request body carries the login name. */
+const CREDENTIAL_PATHS = ['/token', '/token/sliding'];
+
+/**
+ * Renames the `username` property of the credential request schema, its required entry, and the
+ * `username` keys of the credential operations' request and 400 examples and of the field-errors
+ * example, keeping key order.
+ */
+function renameUsernameField(document: OpenApiDocument, field: string): void {
+  const rename = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, 'username')) return;
+    const record = value as Record<string, unknown>;
+    const entries = Object.entries(record).map(([key, each]) => [key === 'username' ? field : key, each] as const);
+    for (const key of Object.keys(record)) delete record[key];
+    Object.assign(record, Object.fromEntries(entries));
+  };
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: unknown; required?: string[]; example?: unknown }>;
+  for (const schema of Object.values(schemas)) {
+    rename(schema.properties);
+    if (schema.required) schema.required = schema.required.map((name) => (name === 'username' ? field : name));
+    rename(schema.example);
+  }
+  // Every `example` and `examples.*.value` under the credential operations.
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'example' || key === 'value') rename(value);
+      visit(value);
+    }
+  };
+  for (const path of CREDENTIAL_PATHS) visit((document.paths[path] as Record<string, unknown> | undefined)?.post);
 }
 
 /** `spec/openapi.json`, read and parsed once. */

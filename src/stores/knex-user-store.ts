@@ -23,6 +23,12 @@ export interface KnexUserStoreOptions {
    * ({@link verifyDjangoPassword}); give your own to accept other hashers.
    */
   verifyPassword?: (password: string, encoded: string) => Promise<boolean>;
+  /**
+   * The column users log in with (Django's `USERNAME_FIELD`), and so the field name the obtain
+   * endpoints read: `'username'` (default) or `'email'`. Django does not make `auth_user.email`
+   * unique: an address shared by several users matches none of them.
+   */
+  usernameField?: 'username' | 'email';
 }
 
 /** What {@link KnexUserStore} returns: an {@link AuthUser} with every `auth_user` column. */
@@ -113,6 +119,7 @@ export class KnexUserStore implements UserStore {
   readonly #knex: Knex;
   readonly #table: string;
   readonly #iterations: number;
+  readonly usernameField: 'username' | 'email';
   /**
    * Verified when the username is unknown, so that the answer costs one full PBKDF2 run, as a
    * wrong password does. Its hash bytes match no password; only the iteration count matters.
@@ -129,6 +136,11 @@ export class KnexUserStore implements UserStore {
     if (!Number.isInteger(iterations) || iterations < 1) {
       throw new TypeError('KnexUserStore: option "iterations" must be a positive integer');
     }
+    const usernameField = options.usernameField ?? 'username';
+    if (usernameField !== 'username' && usernameField !== 'email') {
+      throw new TypeError(`KnexUserStore: option "usernameField" must be 'username' or 'email', got ${JSON.stringify(usernameField)}`);
+    }
+    this.usernameField = usernameField;
     this.#knex = knex;
     this.#table = table;
     this.#iterations = iterations;
@@ -137,7 +149,7 @@ export class KnexUserStore implements UserStore {
   }
 
   /**
-   * The user whose username and password match, or null. Inactive users are returned: the
+   * The user whose login name (the `usernameField` column) and password match, or null. Inactive users are returned: the
    * authentication rule decides about them. A hash this module cannot read (another Django
    * hasher, an unusable password) counts as a wrong password.
    *
@@ -146,7 +158,7 @@ export class KnexUserStore implements UserStore {
    */
   async authenticate(credentials: Credentials): Promise<DjangoUser | null> {
     const { username, password } = credentials;
-    const row = isStorableText(username) ? await this.#selectOne('username', username) : undefined;
+    const row = isStorableText(username) ? await this.#selectOnly(this.usernameField, username) : undefined;
     if (row === undefined) {
       await this.#verifyPassword(password, this.#dummyHash);
       return null;
@@ -238,6 +250,12 @@ export class KnexUserStore implements UserStore {
       this.#knex(this.#table).where('username', username).update({ is_active: active }),
     );
     return count > 0;
+  }
+
+  /** The one row whose `column` equals `value`; undefined when none or several match. */
+  async #selectOnly(column: string, value: string): Promise<UserRow | undefined> {
+    const rows = await this.#run(() => this.#knex(this.#table).where(column, value).limit(2) as Promise<UserRow[]>);
+    return rows.length === 1 ? rows[0] : undefined;
   }
 
   async #selectOne(column: string, value: unknown): Promise<UserRow | undefined> {

@@ -29,6 +29,12 @@ export interface Credentials {
  */
 export interface UserStore {
   /**
+   * The body field that carries the login name at the obtain endpoints, and its key in their 400
+   * bodies: Django's `USERNAME_FIELD` (`'email'` for e-mail user models). Default `'username'`.
+   * The value still reaches {@link authenticate} as `credentials.username`.
+   */
+  readonly usernameField?: string;
+  /**
    * The user whose password matches, or null (unknown user or wrong password). Must not reject
    * inactive users: the authentication rule decides that (as Django's AllowAllUsersModelBackend
    * plus Simple JWT's rule). An unknown username should cost as much as a wrong password.

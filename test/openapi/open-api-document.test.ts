@@ -51,3 +51,16 @@ test('openApiDocument rejects a prefix that is not a path and bad security names
   assert.throws(() => openApiDocument({ securityNames: [''] }), { name: 'TypeError', message: /securityNames/ });
   assert.throws(() => openApiDocument({ securityNames: 'jwt' as unknown as string[] }), TypeError);
 });
+
+test('openApiDocument names the login field of an e-mail user model in the credential schema and examples', () => {
+  const document = openApiDocument({ usernameField: 'email' });
+  const schema = document.components?.schemas?.TokenObtainPairRequest as { properties: Record<string, unknown>; required: string[] };
+  assert.deepEqual(Object.keys(schema.properties), ['email', 'password']);
+  assert.deepEqual(schema.required, ['email', 'password']);
+  const text = JSON.stringify({ token: document.paths['/token'], sliding: document.paths['/token/sliding'], schemas: document.components?.schemas });
+  assert.doesNotMatch(text, /"username"/);
+  assert.match(JSON.stringify(document.paths['/token']), /"email":"alice"/);
+  // Other operations are left as they are.
+  assert.deepEqual(document.paths['/token/refresh'], committed.paths['/token/refresh']);
+  assert.throws(() => openApiDocument({ usernameField: 'password' }), /usernameField/);
+});

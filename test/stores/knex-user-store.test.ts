@@ -201,3 +201,19 @@ describe('KnexUserStore when the database fails', () => {
     await assert.rejects(store.findUser('username', 'alice'), isUnavailable);
   });
 });
+
+describe('KnexUserStore with usernameField email', () => {
+  it('authenticates by e-mail address; an address shared by two users matches neither', async () => {
+    const byEmail = new KnexUserStore(db.knex, { iterations: ITERATIONS, usernameField: 'email' });
+    assert.equal(byEmail.usernameField, 'email');
+    assert.equal((await byEmail.authenticate({ username: 'alice@example.com', password: 'alice-pw' }))?.username, 'alice');
+    assert.equal(await byEmail.authenticate({ username: 'alice', password: 'alice-pw' }), null);
+    await users.createUser({ username: 'twin-a', password: 'twin-pw', email: 'twins@example.com' });
+    await users.createUser({ username: 'twin-b', password: 'twin-pw', email: 'twins@example.com' });
+    assert.equal(await byEmail.authenticate({ username: 'twins@example.com', password: 'twin-pw' }), null);
+  });
+
+  it('accepts only username or email', () => {
+    assert.throws(() => new KnexUserStore(db.knex, { usernameField: 'first_name' as 'email' }), /usernameField/);
+  });
+});
