@@ -1,13 +1,26 @@
 // `npm run bench`: each server configuration in its own process (pinned to CPU 0 when taskset
-// exists), driven by autocannon from this process (CPU 1), every result as a ratio to the bare
-// Koa route measured in the same run. Writes bench/results.json.
+// exists), driven by autocannon from this process (CPU 1). Every result is given as a ratio to two
+// yardsticks measured in the same run: the bare Koa middleware (`bare`) and the same tsoa app's
+// route without authentication (`tsoa-public`). Writes bench/results.json.
 //
-// Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 50),
+// The servers run as users run the library: compiled JavaScript under plain `node`. This driver
+// first compiles bench/server.ts and what it imports (src/, bench/) with tsc (bench/tsconfig.json)
+// into .tmp/bench-build; the driver itself may run under tsx.
+//
+// Usage: npm run bench [-- <config>... [memory]]: only those configurations (bare and tsoa-public
+// always run); `memory` runs the RSS measurement.
+// Env: BENCH_DURATION (s measured per configuration, default 10), BENCH_ROUNDS (default 5: slices
+// of BENCH_DURATION / BENCH_ROUNDS s, the median kept), BENCH_WARMUP (s, default 2),
+// BENCH_CONNECTIONS (default 50),
 // BENCH_MEMORY_REQUESTS (default 1,000,000), ITERATIONS (PBKDF2 cost of the bench user, default
-// Django's 1,000,000), DATABASE_URL (else an embedded PostgreSQL).
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+// Django's 1,000,000), DATABASE_URL (else an embedded PostgreSQL), BENCH_CPU_PROF (a folder: the
+// servers run with `node --cpu-prof` and write their profiles there).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../examples/support/database.js';
@@ -20,10 +33,22 @@ import type { Config } from './server.js';
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const memoryRequests = Number(process.env.BENCH_MEMORY_REQUESTS ?? 1_000_000);
 const iterations = Number(process.env.ITERATIONS ?? DJANGO_DEFAULT_ITERATIONS);
 const signingKey = randomBytes(32).toString('hex');
 const pin = spawnSync('taskset', ['--version']).status === 0;
+// The load generator (this process, all its threads) on CPU 1, the servers on CPU 0.
+if (pin) spawnSync('taskset', ['-a', '-c', '-p', '1', String(process.pid)], { stdio: 'ignore' });
+const cpuProfileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+// Compile the servers: a fresh output folder, so nothing stale is ever run.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const buildDir = resolve(root, '.tmp/bench-build');
+const serverScript = resolve(buildDir, 'bench/server.js');
+rmSync(buildDir, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', resolve(root, 'bench/tsconfig.json')], { cwd: root, stdio: 'inherit' });
 
 // A database of this run's own (on DATABASE_URL's server, or an embedded one), dropped at the end.
 const db = await createTestDatabase();
@@ -34,6 +59,7 @@ const jwt = createSimpleJwt({ signingKey, userStore: users, accessTokenLifetime:
 const { access, refresh } = await jwt.issueTokenPair(user);
 const sliding = (await SlidingToken.forUser(jwt.context, user)).sign();
 
+/** A configuration's median slice: its req/s and that slice's latencies; errors of all slices. */
 interface Result {
   config: Config;
   label: string;
@@ -41,13 +67,23 @@ interface Result {
   latencyP50Ms: number;
   latencyP99Ms: number;
   errors: number;
+  /** req/s of each slice (round), in order. */
+  rounds: number[];
+  /** Median over the rounds of req/s ÷ the bare route's req/s in the same round. */
   ratioToBare?: number;
+  /** Median over the rounds of req/s ÷ GET /api/public's (tsoa-public) req/s in the same round. */
+  ratioToUnauthenticated?: number;
 }
 
+let started = 0;
 function startServer(config: Config): Promise<{ child: ChildProcess; url: string }> {
   const command = pin ? 'taskset' : process.execPath;
-  const args = [...(pin ? ['-c', '0', process.execPath] : []), '--import', 'tsx', 'bench/server.ts', config];
+  started += 1;
+  const profileName = `${String(started).padStart(2, '0')}-${config}.cpuprofile`;
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${profileName}`] : [];
+  const args = [...(pin ? ['-c', '0', process.execPath] : []), ...profile, serverScript, config];
   const child = spawn(command, args, {
+    cwd: root,
     env: { ...process.env, DATABASE_URL: db.connectionString, SIGNING_KEY: signingKey, ITERATIONS: String(iterations) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -94,13 +130,16 @@ function nextRefresh(): string {
   return refreshPool.pop() ?? refresh;
 }
 
+// The yardsticks get the same Authorization header as the authenticated rows, and ignore it.
 const plans: { config: Config; label: string; request: (url: string) => Options }[] = [
-  { config: 'bare', label: 'bare Koa route', request: (url) => ({ url: `${url}/api/me` }) },
-  { config: 'authenticate-only', label: 'Koa route calling jwt.authenticate (access token, stateless), no tsoa', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
+  { config: 'bare', label: 'bare Koa middleware (no router, no authentication)', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
+  { config: 'tsoa-public', label: 'tsoa route, no authentication (same app)', request: (url) => ({ url: `${url}/api/public`, headers: bearer(access) }) },
+  { config: 'authenticate-only', label: 'Koa middleware calling jwt.authenticate (access token, stateless), no tsoa', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
   { config: 'access-stateless', label: '@Security route, access token, stateless', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
-  { config: 'access-user', label: '@Security route, access token, user looked up', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
-  { config: 'sliding-blacklist-db', label: 'sliding token, blacklist checked in PostgreSQL', request: (url) => ({ url: `${url}/api/me/sliding`, headers: bearer(sliding) }) },
-  { config: 'sliding-blacklist-memory', label: 'sliding token, blacklist checked in memory (LISTEN/NOTIFY)', request: (url) => ({ url: `${url}/api/me/sliding`, headers: bearer(sliding) }) },
+  { config: 'access-user', label: '@Security route, access token, user from PostgreSQL', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
+  { config: 'access-user-cached', label: '@Security route, access token, user from CachedUserStore', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
+  { config: 'sliding-blacklist-db', label: 'sliding token, blacklist and user from PostgreSQL', request: (url) => ({ url: `${url}/api/me/sliding`, headers: bearer(sliding) }) },
+  { config: 'sliding-blacklist-memory', label: 'sliding token, BlacklistMirror + CachedUserStore (in memory)', request: (url) => ({ url: `${url}/api/me/sliding`, headers: bearer(sliding) }) },
   {
     config: 'obtain',
     label: `POST /token (PBKDF2 ${iterations.toLocaleString('en')} iterations)`,
@@ -113,46 +152,85 @@ const plans: { config: Config; label: string; request: (url: string) => Options 
 ];
 
 const only = process.argv.slice(2);
-const results: Result[] = [];
-for (const plan of plans) {
-  if (only.length > 0 && plan.config !== 'bare' && !only.includes(plan.config)) continue;
-  if (plan.config === 'refresh-rotate') {
-    refreshPool.length = 0;
-    const needed = 8000 * (duration + warmup);
-    for (let i = 0; i < needed; i += 1) refreshPool.push((await jwt.issueTokenPair(user)).refresh);
-  }
-  const { child, url } = await startServer(plan.config);
-  try {
-    const options = plan.request(url);
-    await fire({ connections, ...options, duration: warmup });
-    const result = await fire({ connections, ...options, duration });
-    results.push({
-      config: plan.config,
-      label: plan.label,
-      requestsPerSecond: Math.round(result.requests.average),
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      errors: result.errors + result.non2xx + result.timeouts,
-    });
-    process.stderr.write(`${plan.label}: ${Math.round(result.requests.average)} req/s\n`);
-  } finally {
-    await stopServer(child);
-  }
-}
-const bare = results.find((r) => r.config === 'bare')!.requestsPerSecond;
-for (const result of results) result.ratioToBare = Math.round((result.requestsPerSecond / bare) * 100) / 100;
+const yardsticks: Config[] = ['bare', 'tsoa-public'];
+const selected = plans.filter((plan) => only.length === 0 || yardsticks.includes(plan.config) || only.includes(plan.config));
 
-// Memory across many authenticated requests on the user-lookup route.
-let memory: { requests: number; rssBeforeMb: number; rssAfterMb: number; growthPercent: number } | undefined;
+interface Measurement {
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+}
+// Every selected server runs for the whole measurement, each in its own process (an idle one costs
+// nothing), and the load visits them in turn: one slice of duration/rounds seconds per
+// configuration and round. A slow spell of a shared machine then lands on one slice of several
+// rows instead of on the whole measurement of one row; each row keeps its median slice.
+const slice = duration / rounds;
+if (selected.some((plan) => plan.config === 'refresh-rotate')) {
+  const needed = 8000 * (duration + warmup);
+  for (let i = 0; i < needed; i += 1) refreshPool.push((await jwt.issueTokenPair(user)).refresh);
+}
+const servers = new Map<Config, { child: ChildProcess; url: string }>();
+const measurements = new Map<Config, Measurement[]>();
+try {
+  for (const plan of selected) servers.set(plan.config, await startServer(plan.config));
+  for (const plan of selected) await fire({ connections, ...plan.request(servers.get(plan.config)!.url), duration: warmup });
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const plan of selected) {
+      // Let the previous slice's stragglers (a PBKDF2 run, queued queries) finish first.
+      await new Promise((done) => setTimeout(done, 500));
+      const result = await fire({ connections, ...plan.request(servers.get(plan.config)!.url), duration: slice });
+      const list = measurements.get(plan.config) ?? [];
+      list.push({
+        requestsPerSecond: Math.round(result.requests.average),
+        latencyP50Ms: result.latency.p50,
+        latencyP99Ms: result.latency.p99,
+        errors: result.errors + result.non2xx + result.timeouts,
+      });
+      measurements.set(plan.config, list);
+      process.stderr.write(`round ${round}/${rounds}, ${plan.label}: ${Math.round(result.requests.average)} req/s\n`);
+    }
+  }
+} finally {
+  for (const { child } of servers.values()) await stopServer(child);
+}
+const results: Result[] = selected.map((plan) => {
+  const list = measurements.get(plan.config)!;
+  const middle = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor((list.length - 1) / 2)]!;
+  return {
+    config: plan.config,
+    label: plan.label,
+    requestsPerSecond: middle.requestsPerSecond,
+    latencyP50Ms: middle.latencyP50Ms,
+    latencyP99Ms: middle.latencyP99Ms,
+    errors: list.reduce((sum, m) => sum + m.errors, 0),
+    rounds: list.map((m) => m.requestsPerSecond),
+  };
+});
+// A ratio compares slices of the same round, measured seconds apart (a slow spell of the machine
+// tends to hit both), and keeps the median over the rounds.
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+const ratioTo = (result: Result, yardstick: Config) => {
+  const base = measurements.get(yardstick)!;
+  return Math.round(median(result.rounds.map((rps, round) => rps / base[round]!.requestsPerSecond)) * 100) / 100;
+};
+for (const result of results) {
+  result.ratioToBare = ratioTo(result, 'bare');
+  result.ratioToUnauthenticated = ratioTo(result, 'tsoa-public');
+}
+
+// Resident memory across many authenticated requests on the fully in-memory configuration.
+let memory: { config: Config; requests: number; rssBeforeMb: number; rssAfterMb: number; growthPercent: number } | undefined;
 if (memoryRequests > 0 && (only.length === 0 || only.includes('memory'))) {
-  const { child, url } = await startServer('access-user');
+  const { child, url } = await startServer('sliding-blacklist-memory');
   try {
     const rss = async () => ((await (await fetch(`${url}/bench/rss`)).json()) as { rss: number }).rss;
-    await fire({ url: `${url}/api/me`, headers: bearer(access), connections, amount: 20_000 });
+    const request = { url: `${url}/api/me/sliding`, headers: bearer(sliding), connections };
+    await fire({ ...request, amount: 20_000 });
     const before = await rss();
-    await fire({ url: `${url}/api/me`, headers: bearer(access), connections, amount: memoryRequests });
+    await fire({ ...request, amount: memoryRequests });
     const after = await rss();
-    memory = { requests: memoryRequests, rssBeforeMb: +(before / 2 ** 20).toFixed(1), rssAfterMb: +(after / 2 ** 20).toFixed(1), growthPercent: +(((after - before) / before) * 100).toFixed(1) };
+    memory = { config: 'sliding-blacklist-memory', requests: memoryRequests, rssBeforeMb: +(before / 2 ** 20).toFixed(1), rssAfterMb: +(after / 2 ** 20).toFixed(1), growthPercent: +(((after - before) / before) * 100).toFixed(1) };
   } finally {
     await stopServer(child);
   }
@@ -162,15 +240,15 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem()
 const report = {
   date: new Date().toISOString(),
   machine,
-  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration; server ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration in ${rounds} rounds of ${+slice.toFixed(2)} s slices visiting every configuration in turn (median slice; ratios: median over rounds of the same round's ratio); server compiled by tsc, run by node${cpuProfileDir ? ' --cpu-prof' : ''}, ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   results,
   memory,
 };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(`\n${report.machine}\n${report.method}\n`);
-console.log('| configuration | req/s | p50 ms | p99 ms | errors | × bare |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.label} | ${r.requestsPerSecond} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ${r.errors} | ${r.ratioToBare?.toFixed(2)} |`);
-if (memory) console.log(`\nRSS across ${memory.requests.toLocaleString('en')} authenticated requests: ${memory.rssBeforeMb} MB → ${memory.rssAfterMb} MB (${memory.growthPercent} %)`);
+console.log('| configuration | req/s | p50 ms | p99 ms | errors | × bare | × unauthenticated |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.label} | ${r.requestsPerSecond} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ${r.errors} | ${r.ratioToBare?.toFixed(2)} | ${r.ratioToUnauthenticated?.toFixed(2)} |`);
+if (memory) console.log(`\nRSS across ${memory.requests.toLocaleString('en')} authenticated requests (${memory.config}): ${memory.rssBeforeMb} MB → ${memory.rssAfterMb} MB (${memory.growthPercent} %)`);
 await db.drop();

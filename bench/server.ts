@@ -1,19 +1,36 @@
-// One benchmark server configuration in its own process: `tsx bench/server.ts <config>`.
-// Reads DATABASE_URL, SIGNING_KEY and ITERATIONS; prints "ready <port>" when listening.
+// One benchmark server configuration in its own process. bench/run.ts compiles this file (and what
+// it imports) with tsc (bench/tsconfig.json, into .tmp/bench-build) and starts
+// `node .tmp/bench-build/bench/server.js <config>`: plain JavaScript, as users run the library.
+// Reads DATABASE_URL, SIGNING_KEY and ITERATIONS; prints "ready <port>" when listening. It reads
+// no file relative to itself and runs no migration (the driver migrates the database), so the
+// compiled copy needs nothing next to it.
+//
+// Every configuration but `bare` and `authenticate-only` is the same app: jwt.middleware(), the
+// token routes under /api and the bench's own tsoa routes (bench/controllers, generated into
+// bench/generated/routes.ts) under /api. Only the settings and the route requested differ.
 import Koa from 'koa';
 import knexFactory from 'knex';
-import { createDemoApp } from '../examples/demo/app.js';
-import { createSimpleJwt } from '../src/index.js';
-import { BlacklistMirror } from '../src/stores/blacklist-mirror.js';
-import { KnexBlacklistStore } from '../src/stores/knex-blacklist-store.js';
-import type { SimpleJwtOptions } from '../src/index.js';
+import { Router } from '@koa/router';
+import {
+  AccessToken,
+  BlacklistMirror,
+  CachedUserStore,
+  createSimpleJwt,
+  KnexBlacklistStore,
+  KnexUserStore,
+  SlidingToken,
+} from '../src/index.js';
+import { RegisterRoutes } from './generated/routes.js';
+import type { SimpleJwtOptions, UserStore } from '../src/index.js';
 import type { AddressInfo } from 'node:net';
 
 export const CONFIGS = [
   'bare',
+  'tsoa-public',
   'authenticate-only',
   'access-stateless',
   'access-user',
+  'access-user-cached',
   'sliding-blacklist-db',
   'sliding-blacklist-memory',
   'obtain',
@@ -27,21 +44,22 @@ const config = process.argv[2] as Config;
 if (!CONFIGS.includes(config)) throw new Error(`unknown config ${config}; one of ${CONFIGS.join(', ')}`);
 const connection = process.env.DATABASE_URL!;
 const signingKey = process.env.SIGNING_KEY!;
+const iterations = Number(process.env.ITERATIONS);
 
 const knex = knexFactory({ client: 'pg', connection, pool: { min: 2, max: 10 } });
 let app: Koa;
-let mirror: BlacklistMirror | undefined;
+/** What holds a listening connection, closed on SIGTERM. */
+const listeners: { close(): Promise<void> }[] = [];
 
 if (config === 'bare') {
-  // The yardstick: a Koa route with no authentication, answering a body of the same shape.
+  // The absolute yardstick: one Koa middleware, no router, no authentication, a body of the same shape.
   app = new Koa();
   app.use(async (ctx, next) => {
     if (ctx.path === '/api/me') ctx.body = { id: '1', username: 'bench' };
     else await next();
   });
 } else if (config === 'authenticate-only') {
-  // The same route with the authentication pipeline and nothing else (no tsoa, no router): what
-  // authentication itself costs, against the bare route.
+  // The authentication pipeline and nothing else (no tsoa, no router), against the bare route.
   const jwt = createSimpleJwt({ signingKey, statelessSecurityNames: ['jwt'] });
   app = new Koa();
   app.use(jwt.middleware());
@@ -51,15 +69,32 @@ if (config === 'bare') {
     ctx.body = { id: String(user.id), username: user.username };
   });
 } else {
-  const settings: Omit<SimpleJwtOptions, 'signingKey' | 'userStore'> = {};
+  // The tsoa app: GET /api/public (tsoa-public) is the same route shape without authentication.
+  const knexUsers = new KnexUserStore(knex, iterations ? { iterations } : {});
+  const cachedUsers = config === 'access-user-cached' || config === 'sliding-blacklist-memory';
+  const userStore: UserStore = cachedUsers ? await CachedUserStore.start(knexUsers, { connection }) : knexUsers;
+  if (userStore instanceof CachedUserStore) listeners.push(userStore);
+  const settings: Omit<SimpleJwtOptions, 'signingKey' | 'userStore' | 'authTokenClasses'> = {};
   if (config === 'access-stateless') Object.assign(settings, { statelessSecurityNames: ['jwt'] });
   if (config.startsWith('sliding') || config === 'refresh-rotate') {
     const store = new KnexBlacklistStore(knex);
-    mirror = config === 'sliding-blacklist-memory' ? await BlacklistMirror.start(store, { connection }) : undefined;
+    const mirror = config === 'sliding-blacklist-memory' ? await BlacklistMirror.start(store, { connection }) : undefined;
+    if (mirror) listeners.push(mirror);
     Object.assign(settings, { blacklistStore: mirror ?? store });
   }
   if (config === 'refresh-rotate') Object.assign(settings, { rotateRefreshTokens: true, blacklistAfterRotation: true });
-  ({ app } = createDemoApp({ knex, signingKey, settings, iterations: Number(process.env.ITERATIONS) }));
+  const jwt = createSimpleJwt({
+    authTokenClasses: { jwt: [AccessToken], jwt_sliding: [SlidingToken] },
+    ...settings,
+    signingKey,
+    userStore,
+  });
+  app = new Koa();
+  app.use(jwt.middleware());
+  app.use(jwt.routes({ prefix: '/api' }));
+  const router = new Router({ prefix: '/api' });
+  RegisterRoutes(router);
+  app.use(router.routes()).use(router.allowedMethods());
 }
 
 // Resident memory, read by the driver before and after the long run. Put first in every
@@ -68,11 +103,14 @@ app.middleware.unshift(async (ctx, next) => {
   if (ctx.path === '/bench/rss') ctx.body = { rss: process.memoryUsage().rss };
   else await next();
 });
-const listener = app.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`ready ${(listener.address() as AddressInfo).port}\n`);
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`);
 });
 process.on('SIGTERM', () => {
-  listener.close();
-  void mirror?.close();
-  void knex.destroy().finally(() => process.exit(0));
+  // Requests still queued for a database connection fail when the pool goes: not worth a log line.
+  app.silent = true;
+  server.close();
+  void Promise.allSettled(listeners.map((l) => l.close()))
+    .then(() => knex.destroy())
+    .finally(() => process.exit(0));
 });

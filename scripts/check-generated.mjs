@@ -1,5 +1,5 @@
-// Fails when the committed tsoa routes, spec/, the demo's spec or sdk/schema.d.ts differ from what
-// the controllers generate now.
+// Fails when the committed tsoa routes (the library's, the demo's, the benchmark's), spec/, the
+// demo's spec or sdk/schema.d.ts differ from what the controllers generate now.
 // Generates into scratch locations at the same depth (so relative imports match) and compares.
 import { readFileSync, writeFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,8 +19,10 @@ const config = JSON.parse(readFileSync(join(root, 'tsoa.json'), 'utf8'));
 const scratchRoutes = 'src/.generated-check';
 const scratchSpec = '.tmp/spec-check';
 const scratchDemo = 'examples/demo/.generated-check';
+const scratchBench = 'bench/.generated-check';
 const scratchSdk = '.tmp/sdk-check/schema.d.ts';
 const demoConfigPath = join(root, '.tmp/tsoa.demo-check.json');
+const benchConfigPath = join(root, '.tmp/tsoa.bench-check.json');
 config.routes.routesDir = scratchRoutes;
 config.spec.outputDirectory = scratchSpec;
 mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -33,11 +35,16 @@ try {
   demo.spec.outputDirectory = scratchDemo;
   writeFileSync(demoConfigPath, JSON.stringify(demo));
   execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', demoConfigPath], { cwd: root, stdio: 'inherit' });
+  const bench = JSON.parse(readFileSync(join(root, 'bench/tsoa.json'), 'utf8'));
+  bench.routes.routesDir = scratchBench;
+  writeFileSync(benchConfigPath, JSON.stringify(bench));
+  execFileSync(process.execPath, [tsoa, 'routes', '-c', benchConfigPath], { cwd: root, stdio: 'inherit' });
   // The SDK types are derived from the committed spec: a stale spec is reported above.
   execFileSync(process.execPath, [openapiTypescript, 'spec/openapi.json', '-o', scratchSdk], { cwd: root, stdio: 'pipe' });
   const pairs = [
     [join(root, 'examples/demo/generated/routes.ts'), join(root, scratchDemo, 'routes.ts')],
     [join(root, 'examples/demo/generated/openapi.json'), join(root, scratchDemo, 'openapi.json')],
+    [join(root, 'bench/generated/routes.ts'), join(root, scratchBench, 'routes.ts')],
     [join(root, 'sdk/schema.d.ts'), join(root, scratchSdk)],
     [join(root, 'src/generated/routes.ts'), join(root, scratchRoutes, 'routes.ts')],
     [join(root, 'spec/openapi.json'), join(root, scratchSpec, 'openapi.json')],
@@ -47,13 +54,15 @@ try {
     console.error(`Generated files are stale: ${stale.map(([c]) => c.slice(root.length + 1)).join(', ')}. Run "npm run generate" and commit the result.`);
     process.exitCode = 1;
   } else {
-    console.log('Generated routes, spec/, the demo spec and sdk/schema.d.ts are up to date.');
+    console.log('Generated routes (library, demo, bench), spec/, the demo spec and sdk/schema.d.ts are up to date.');
   }
 } finally {
   rmSync(join(root, scratchRoutes), { recursive: true, force: true });
   rmSync(join(root, scratchSpec), { recursive: true, force: true });
   rmSync(join(root, scratchDemo), { recursive: true, force: true });
+  rmSync(join(root, scratchBench), { recursive: true, force: true });
   rmSync(join(root, dirname(scratchSdk)), { recursive: true, force: true });
   rmSync(configPath, { force: true });
   rmSync(demoConfigPath, { force: true });
+  rmSync(benchConfigPath, { force: true });
 }

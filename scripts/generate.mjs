@@ -1,5 +1,6 @@
 // Regenerates the tsoa routes (src/generated/routes.ts), the OpenAPI spec (spec/openapi.json), the
-// demo app's routes and spec (examples/demo/generated/) and the client SDK's types (sdk/schema.d.ts).
+// demo app's routes and spec (examples/demo/generated/), the benchmark's routes
+// (bench/generated/routes.ts) and the client SDK's types (sdk/schema.d.ts).
 // tsoa's Koa template imports @koa/router as a namespace type; @koa/router 15 exports a named
 // `Router` type. The template is derived from the installed one on every run, so it follows
 // tsoa upgrades, with that one line changed.
@@ -27,7 +28,9 @@ writeFileSync(join(root, 'scripts/templates/koa-router15.hbs'), template);
 if (process.argv.includes('--template-only')) process.exit(0);
 const tsoa = join(cliDir, 'dist/cli.js');
 const openapiTypescript = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin/cli.js');
-// The library's own routes and spec, then the demo app's (a user's tsoa project), then the SDK.
+// The library's own routes and spec, then the demo app's (a user's tsoa project), then the
+// benchmark's (routes only: nothing serves its spec), then the SDK.
 execFileSync(process.execPath, [tsoa, 'spec-and-routes'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', 'examples/demo/tsoa.json'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [tsoa, 'routes', '-c', 'bench/tsoa.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [openapiTypescript, 'spec/openapi.json', '-o', 'sdk/schema.d.ts'], { cwd: root, stdio: 'inherit' });
