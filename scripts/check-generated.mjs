@@ -13,7 +13,7 @@ const tsoa = join(dirname(require.resolve('@tsoa/cli/package.json')), 'dist/cli.
 const openapiTypescript = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin/cli.js');
 
 // Derive the template exactly as generate.mjs does.
-execFileSync(process.execPath, [join(root, 'scripts/generate.mjs'), '--template-only'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/generate.mjs'), '--template-only'], { cwd: root, stdio: 'inherit' });
 
 const config = JSON.parse(readFileSync(join(root, 'tsoa.json'), 'utf8'));
 const scratchRoutes = 'src/.generated-check';

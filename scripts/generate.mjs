@@ -1,28 +1,23 @@
 // Regenerates the tsoa routes (src/generated/routes.ts), the OpenAPI spec (spec/openapi.json), the
 // demo app's routes and spec (examples/demo/generated/), the benchmark's routes
 // (bench/generated/routes.ts) and the client SDK's types (sdk/schema.d.ts).
-// tsoa's Koa template imports @koa/router as a namespace type; @koa/router 15 exports a named
-// `Router` type. The template is derived from the installed one on every run, so it follows
-// tsoa upgrades, with that one line changed.
+// The route template is derived from the installed tsoa's own on every run, so it follows tsoa
+// upgrades: see src/koa/tsoa-route-template.ts for the changes (the same as `koa-simple-jwt
+// tsoa-template` writes for users' projects).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+// Run with tsx (`npm run generate`): the template rules live in src/, shared with the CLI's tsoa-template.
+import { deriveKoaRouteTemplate } from '../src/koa/tsoa-route-template.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const cliDir = dirname(require.resolve('@tsoa/cli/package.json'));
 const original = readFileSync(join(cliDir, 'dist/routeGeneration/templates/koa.hbs'), 'utf8');
-const from = "import type * as KoaRouter from '@koa/router';";
-if (!original.includes(from)) throw new Error(`tsoa's koa template changed: "${from}" not found; update scripts/generate.mjs`);
 mkdirSync(join(root, 'scripts/templates'), { recursive: true });
-// The second change keeps noUnusedLocals quiet when no controller of ours uses @Security.
-const recast = 'const koaAuthenticationRecasted = ';
-if (!original.includes(recast)) throw new Error('tsoa\'s koa template changed: koaAuthenticationRecasted not found; update scripts/generate.mjs');
-const template = original
-  .replace(from, "import type { Router as KoaRouter } from '@koa/router';")
-  .replace(/(const koaAuthenticationRecasted = [^\n]*\n)/, '$1void koaAuthenticationRecasted;\n');
+const template = deriveKoaRouteTemplate(original);
 writeFileSync(join(root, 'scripts/templates/koa-router15.hbs'), template);
 
 if (process.argv.includes('--template-only')) process.exit(0);

@@ -136,6 +136,23 @@ export function RegisterRoutes(router: KoaRouter) {
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 
     function authenticateMiddleware(security: TsoaRoute.Security[] = []) {
+        const only = security.length === 1 && Object.keys(security[0] ?? {}).length === 1 ? Object.entries(security[0] ?? {})[0] : undefined;
+        if (only !== undefined) {
+            const [name, scopes] = only;
+            return async function runSingleAuthenticationMiddleware(context: any, next: any) {
+                let user: unknown;
+                try {
+                    user = await koaAuthenticationRecasted(context.request, name, scopes, context.response);
+                } catch (error: any) {
+                    if (context.response.body) return;
+                    context.status = error.status || 401;
+                    context.throw(context.status, error.message, error);
+                }
+                context.request['user'] = user;
+                if (context.response.body) return;
+                await next();
+            };
+        }
         return async function runAuthenticationMiddleware(context: any, next: any) {
 
             // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
