@@ -1,4 +1,5 @@
 import { PgListener } from './pg-listener.js';
+import { RecencyMap } from '../recency-map.js';
 import type pg from 'pg';
 import type { MirrorState } from './pg-listener.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
@@ -52,9 +53,8 @@ interface Entry {
  */
 export class CachedUserStore implements UserStore {
   readonly #store: UserStore;
-  readonly #maxEntries: number;
-  /** `${field}\0${value}` → user; a Map iterates in insertion order, so the first key is the LRU one. */
-  readonly #entries = new Map<string, Entry>();
+  /** `${field}\0${value}` → user, least recently used first out. */
+  readonly #entries: RecencyMap<string, Entry>;
   /** String(user.id) → the keys it is cached under. */
   readonly #keysById = new Map<string, Set<string>>();
   /** Bumped by every notification and every forget-all: a lookup that saw it change is not cached. */
@@ -63,7 +63,7 @@ export class CachedUserStore implements UserStore {
 
   private constructor(store: UserStore, maxEntries: number) {
     this.#store = store;
-    this.#maxEntries = maxEntries;
+    this.#entries = new RecencyMap(maxEntries);
     if (store.passwordFingerprint) this.passwordFingerprint = (user) => store.passwordFingerprint!(user);
   }
 
@@ -115,11 +115,7 @@ export class CachedUserStore implements UserStore {
     if (this.state !== 'in-sync') return this.#store.findUser(field, value);
     const key = `${field}\0${value}`;
     const entry = this.#entries.get(key);
-    if (entry !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-      return copy(entry.user);
-    }
+    if (entry !== undefined) return copy(entry.user);
     const epoch = this.#epoch;
     const user = await this.#store.findUser(field, value);
     if (user !== null && epoch === this.#epoch && this.state === 'in-sync') this.#hold(key, user);
@@ -138,12 +134,10 @@ export class CachedUserStore implements UserStore {
   }
 
   #hold(key: string, user: AuthUser): void {
-    if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#drop(oldest.value);
-    }
+    this.#drop(key);
     const id = String(user.id);
-    this.#entries.set(key, { user: copy(user), id });
+    const evicted = this.#entries.set(key, { user: copy(user), id });
+    if (evicted) this.#unindex(evicted[0], evicted[1].id);
     const keys = this.#keysById.get(id);
     if (keys) keys.add(key);
     else this.#keysById.set(id, new Set([key]));
@@ -153,9 +147,14 @@ export class CachedUserStore implements UserStore {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
-    const keys = this.#keysById.get(entry.id);
+    this.#unindex(key, entry.id);
+  }
+
+  /** Removes `key` from user `id`'s keys (its entry is already gone). */
+  #unindex(key: string, id: string): void {
+    const keys = this.#keysById.get(id);
     keys?.delete(key);
-    if (keys?.size === 0) this.#keysById.delete(entry.id);
+    if (keys?.size === 0) this.#keysById.delete(id);
   }
 
   #forget(id: string | undefined): void {

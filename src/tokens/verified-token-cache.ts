@@ -1,3 +1,4 @@
+import { RecencyMap } from '../recency-map.js';
 import type { Claims } from '../backend/token-backend.js';
 
 /** Options of {@link VerifiedTokenCache}. */
@@ -10,8 +11,6 @@ interface Entry {
   claims: Readonly<Claims>;
   /** Epoch milliseconds of the token's `exp`: never served past it. */
   expiresAt: number;
-  /** When it was last (re)inserted, counted in insertions. */
-  seq: number;
 }
 
 /**
@@ -21,10 +20,8 @@ interface Entry {
  *   byte is a miss and is verified in full.
  * - Only tokens that passed the backend's checks and carry a numeric `exp` are stored, and never
  *   past that `exp`; invalid tokens are never stored.
- * - Bounded (LRU), so many distinct valid tokens cannot exhaust memory. A hit moves a token to
- *   the young end only once it has aged by half the capacity (counted in insertions): a token used
- *   at least that often is never evicted, and the common hit skips the Map's delete and set,
- *   which cost more than the lookup itself.
+ * - Bounded ({@link RecencyMap}: least recently used first), so many distinct valid tokens cannot
+ *   exhaust memory.
  * - A hit only replaces the backend step: expiry (with leeway), type, id and the blacklist are
  *   still checked on every use by the token class.
  *
@@ -33,14 +30,13 @@ interface Entry {
  */
 export class VerifiedTokenCache {
   readonly maxEntries: number;
-  // A Map iterates in insertion order; re-inserting on a hit keeps the first key the LRU one.
-  readonly #entries = new Map<string, Entry>();
-  #seq = 0;
+  readonly #entries: RecencyMap<string, Entry>;
 
   constructor(options: VerifiedTokenCacheOptions = {}) {
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('VerifiedTokenCache: maxEntries must be a positive integer');
     this.maxEntries = maxEntries;
+    this.#entries = new RecencyMap(maxEntries);
   }
 
   /** Number of tokens held. */
@@ -60,11 +56,6 @@ export class VerifiedTokenCache {
       this.#entries.delete(token);
       return undefined;
     }
-    if (this.#seq - entry.seq >= this.maxEntries / 2) {
-      this.#entries.delete(token);
-      entry.seq = ++this.#seq;
-      this.#entries.set(token, entry);
-    }
     return { ...entry.claims };
   }
 
@@ -72,12 +63,7 @@ export class VerifiedTokenCache {
   set(token: string, claims: Claims): void {
     const exp = claims.exp;
     if (typeof exp !== 'number' || !Number.isFinite(exp)) return;
-    this.#entries.delete(token);
-    if (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
-    this.#entries.set(token, { claims: Object.freeze({ ...claims }), expiresAt: exp * 1000, seq: ++this.#seq });
+    this.#entries.set(token, { claims: Object.freeze({ ...claims }), expiresAt: exp * 1000 });
   }
 
   /** Forgets every token. */

@@ -35,20 +35,6 @@ test('VerifiedTokenCache is bounded and drops the least recently used token', ()
   assert.ok(cache.get('c', 0, 0));
 });
 
-test('VerifiedTokenCache keeps a token in use while many others come and go', () => {
-  const cache = new VerifiedTokenCache({ maxEntries: 100 });
-  cache.set('hot', { exp: 10 });
-  cache.set('cold', { exp: 10 });
-  for (let i = 0; i < 1000; i += 1) {
-    cache.set(`other-${i}`, { exp: 10 });
-    assert.ok(cache.get('hot', 0, 0), `hot token evicted after ${i} insertions`);
-  }
-  assert.equal(cache.size, 100);
-  assert.equal(cache.get('cold', 0, 0), undefined);
-  assert.equal(cache.get('other-899', 0, 0), undefined);
-  assert.ok(cache.get('other-999', 0, 0));
-});
-
 test('VerifiedTokenCache hands out copies, so a caller cannot change the held claims', () => {
   const cache = new VerifiedTokenCache();
   cache.set('a', { exp: 10, jti: 'one' });
