@@ -1,5 +1,6 @@
 import { SettingsError } from './errors.js';
 import { systemClock } from './clock.js';
+import { isEmpty, mayOmitSigningKey, SIGNING_KEY_REQUIRED } from './backend/resolve-keys.js';
 import { ALGORITHMS } from './settings.js';
 import type { Algorithm, ResolvedSettings, SimpleJwtOptions } from './settings.js';
 import type { AuthUser } from './stores/user-store.js';
@@ -74,14 +75,9 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
     throw new SettingsError('algorithm', `Unrecognized algorithm type '${String(algorithm)}'; expected one of ${ALGORITHMS.join(', ')}`);
   }
-  const noSigningKey = o.signingKey === undefined || o.signingKey === null || o.signingKey === '';
-  // An instance that only verifies (a resource server) may go without the private key.
-  const canVerify = !algorithm.startsWith('HS') && ((o.verifyingKey !== undefined && o.verifyingKey !== null && o.verifyingKey !== '') || (typeof o.jwkUrl === 'string' && o.jwkUrl !== ''));
-  if (noSigningKey && !canVerify) {
-    throw new SettingsError(
-      'signingKey',
-      'a signing key is required (the HMAC secret, or the PEM private key for asymmetric algorithms; an instance that only verifies tokens signed elsewhere may give verifyingKey or jwkUrl instead)',
-    );
+  const noSigningKey = isEmpty(o.signingKey);
+  if (noSigningKey && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
+    throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
   }
   const headerTypes = typeof o.authHeaderTypes === 'string' ? [o.authHeaderTypes] : (o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
   if (!Array.isArray(headerTypes) || headerTypes.length === 0 || !headerTypes.every((t) => typeof t === 'string' && /^\S+$/.test(t))) {

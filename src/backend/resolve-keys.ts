@@ -37,7 +37,19 @@ function isHmac(algorithm: Algorithm): boolean {
   return algorithm.startsWith('HS');
 }
 
-function isEmpty(input: KeyInput | undefined | null): boolean {
+/**
+ * Whether an instance may go without a signing key: a verify-only instance (a resource server),
+ * with an asymmetric algorithm and a public key or a JWK Set to verify with.
+ */
+export function mayOmitSigningKey(algorithm: Algorithm, verifyingInput: KeyInput | undefined | null, jwks: boolean): boolean {
+  return !isHmac(algorithm) && (!isEmpty(verifyingInput) || jwks);
+}
+
+/** The message when neither a signing key nor a way to verify without one is given. */
+export const SIGNING_KEY_REQUIRED =
+  'a signing key is required (the HMAC secret, or the PEM private key for asymmetric algorithms; an instance that only verifies tokens signed elsewhere may give verifyingKey or jwkUrl instead)';
+
+export function isEmpty(input: KeyInput | undefined | null): boolean {
   if (input === undefined || input === null) return true;
   if (input instanceof KeyObject) return false;
   return input.length === 0;
@@ -171,9 +183,8 @@ export function resolveKeys(
   verifyingInput: KeyInput | undefined,
   options: { enforceKeyLength?: boolean; checkPair?: boolean; jwks?: boolean } = {},
 ): ResolvedKeys {
-  const verifyOnly = !isHmac(algorithm) && (!isEmpty(verifyingInput) || options.jwks === true);
   if (isEmpty(signingInput)) {
-    if (!verifyOnly) throw new SettingsError('signingKey', 'a signing key is required');
+    if (!mayOmitSigningKey(algorithm, verifyingInput, options.jwks === true)) throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
     return { signingKey: undefined, verifyingKey: isEmpty(verifyingInput) ? undefined : publicKey(algorithm, verifyingInput as KeyInput) };
   }
   const signing = signingInput as KeyInput;

@@ -85,9 +85,9 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
 const CREDENTIAL_PATHS = ['/token', '/token/sliding'];
 
 /**
- * Renames the `username` property of the credential request schema, its required entry, and the
- * `username` keys of the credential operations' request and 400 examples and of the field-errors
- * example, keeping key order.
+ * Renames `username`, keeping key order, wherever our spec has it: schema properties, required
+ * lists and examples (only the credential request and the field-errors example have one), and
+ * the request and 400 examples of the credential operations.
  */
 function renameUsernameField(document: OpenApiDocument, field: string): void {
   const rename = (value: unknown): void => {
