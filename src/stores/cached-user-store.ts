@@ -119,7 +119,8 @@ export class CachedUserStore implements UserStore {
     const epoch = this.#epoch;
     const user = await this.#store.findUser(field, value);
     if (user !== null && epoch === this.#epoch && this.state === 'in-sync') this.#hold(key, user);
-    return user === null ? null : copy(user);
+    // Fresh from the wrapped store: the caller's own object (the cache holds a copy).
+    return user;
   }
 
   async updateLastLogin(user: AuthUser, at: Date): Promise<void> {
