@@ -1,9 +1,13 @@
 import { AuthenticationError } from '../errors.js';
 
-const WHITESPACE = /\s/;
+// Simple JWT splits the header as bytes (`header.encode('iso-8859-1').split()`), so only ASCII
+// whitespace separates: space, \t, \n, \v, \f, \r. JavaScript's `\s` would also split on the
+// no-break space (\xa0), which a latin-1 header value can hold.
+const WHITESPACE = /[ \t\n\v\f\r]/;
+const WHITESPACE_RUN = /[ \t\n\v\f\r]+/;
 
 /**
- * Simple JWT's `get_raw_token`: split the header on runs of whitespace; an empty header or a
+ * Simple JWT's `get_raw_token`: split the header on runs of ASCII whitespace; an empty header or a
  * first part that is not exactly (case-sensitively) one of `headerTypes` means "not ours" (null,
  * which ends as "credentials were not provided"); a recognised keyword with other than exactly two
  * parts is a 401 `bad_authorization_header`.
@@ -19,7 +23,7 @@ export function parseAuthorizationHeader(header: string | undefined, headerTypes
     const rest = header.slice(space + 1);
     if (rest !== '' && !WHITESPACE.test(rest)) return rest;
   }
-  const parts = header.split(/\s+/).filter((part) => part !== '');
+  const parts = header.split(WHITESPACE_RUN).filter((part) => part !== '');
   if (parts.length === 0) return null;
   if (!headerTypes.includes(parts[0] as string)) return null;
   if (parts.length !== 2) {

@@ -21,6 +21,13 @@ test('parseAuthorizationHeader accepts any configured keyword', () => {
   assert.equal(parseAuthorizationHeader('JWT abc', ['JWT', 'Bearer']), 'abc');
 });
 
+test('parseAuthorizationHeader splits on ASCII whitespace only, as Simple JWT splits the header bytes', () => {
+  // Python: b'Bearer abc\xa0def'.split() == [b'Bearer', b'abc\xa0def']; the token then fails to decode.
+  assert.equal(parseAuthorizationHeader('Bearer abc\u00a0def', ['Bearer']), 'abc\u00a0def');
+  assert.equal(parseAuthorizationHeader('Bearer\u00a0abc', ['Bearer']), null);
+  assert.equal(parseAuthorizationHeader('Bearer\x0babc', ['Bearer']), 'abc');
+});
+
 test('parseAuthorizationHeader refuses a keyword with other than two parts', () => {
   for (const header of ['Bearer', 'Bearer one two']) {
     assert.throws(
@@ -35,15 +42,15 @@ test('parseAuthorizationHeader refuses a keyword with other than two parts', () 
 });
 
 test('parseAuthorizationHeader answers the one-space shortcut exactly as splitting on whitespace would', () => {
-  // The reference: Simple JWT's `header.split()` then the two-part rule.
+  // The reference: Simple JWT's `header.split()` on bytes (ASCII whitespace), then the two-part rule.
   const bySplitting = (header: string): string | null | 'error' => {
-    const parts = header.split(/\s+/).filter((part) => part !== '');
+    const parts = header.split(/[ \t\n\v\f\r]+/).filter((part) => part !== '');
     if (parts.length === 0 || parts[0] !== 'Bearer') return null;
     return parts.length === 2 ? (parts[1] as string) : 'error';
   };
   const headers = [
     'Bearer abc', 'Bearer  abc', 'Bearer abc ', ' Bearer abc', 'Bearer abc def', 'Bearer abc\tdef', 'Bearer \tabc',
-    'Bearer abc\u00a0def', 'Bearer abc\ndef', 'Bearer ', 'Bearer', 'Bearerabc', 'BearerX abc', 'X Bearer abc',
+    'Bearer abc\u00a0def', 'Bearer\u00a0abc', 'Bearer abc\ndef', 'Bearer abc\vdef', 'Bearer\fabc', 'Bearer ', 'Bearer', 'Bearerabc', 'BearerX abc', 'X Bearer abc',
   ];
   for (const header of headers) {
     let actual: string | null | 'error';
