@@ -73,6 +73,12 @@ interface Result {
   ratioToBare?: number;
   /** Median over the rounds of req/s ÷ GET /api/public's (tsoa-public) req/s in the same round. */
   ratioToUnauthenticated?: number;
+  /** The server's CPU time (user + system) per request, µs: median over the rounds. */
+  cpuMicrosPerRequest: number;
+  /** Median over the rounds of the bare route's CPU time per request ÷ this one's, same round. */
+  cpuRatioToBare?: number;
+  /** The same, against tsoa-public. */
+  cpuRatioToUnauthenticated?: number;
 }
 
 let started = 0;
@@ -135,6 +141,11 @@ const plans: { config: Config; label: string; request: (url: string) => Options 
   { config: 'bare', label: 'bare Koa middleware (no router, no authentication)', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
   { config: 'tsoa-public', label: 'tsoa route, no authentication (same app)', request: (url) => ({ url: `${url}/api/public`, headers: bearer(access) }) },
   { config: 'authenticate-only', label: 'Koa middleware calling jwt.authenticate (access token, stateless), no tsoa', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
+  {
+    config: 'authenticate-only-sliding',
+    label: 'Koa middleware calling jwt.authenticate (sliding token, BlacklistMirror + CachedUserStore), no tsoa',
+    request: (url) => ({ url: `${url}/api/me`, headers: bearer(sliding) }),
+  },
   { config: 'access-stateless', label: '@Security route, access token, stateless', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
   { config: 'access-user', label: '@Security route, access token, user from PostgreSQL', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
   { config: 'access-user-cached', label: '@Security route, access token, user from CachedUserStore', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
@@ -160,6 +171,11 @@ interface Measurement {
   latencyP50Ms: number;
   latencyP99Ms: number;
   errors: number;
+  cpuMicrosPerRequest: number;
+}
+/** The server process's CPU time so far, µs. */
+async function cpuTime(url: string): Promise<number> {
+  return ((await (await fetch(`${url}/bench/cpu`)).json()) as { cpu: number }).cpu;
 }
 // Every selected server runs for the whole measurement, each in its own process (an idle one costs
 // nothing), and the load visits them in turn: one slice of duration/rounds seconds per
@@ -179,13 +195,17 @@ try {
     for (const plan of selected) {
       // Let the previous slice's stragglers (a PBKDF2 run, queued queries) finish first.
       await new Promise((done) => setTimeout(done, 500));
-      const result = await fire({ connections, ...plan.request(servers.get(plan.config)!.url), duration: slice });
+      const { url } = servers.get(plan.config)!;
+      const cpuBefore = await cpuTime(url);
+      const result = await fire({ connections, ...plan.request(url), duration: slice });
+      const cpuAfter = await cpuTime(url);
       const list = measurements.get(plan.config) ?? [];
       list.push({
         requestsPerSecond: Math.round(result.requests.average),
         latencyP50Ms: result.latency.p50,
         latencyP99Ms: result.latency.p99,
         errors: result.errors + result.non2xx + result.timeouts,
+        cpuMicrosPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
       });
       measurements.set(plan.config, list);
       process.stderr.write(`round ${round}/${rounds}, ${plan.label}: ${Math.round(result.requests.average)} req/s\n`);
@@ -194,6 +214,7 @@ try {
 } finally {
   for (const { child } of servers.values()) await stopServer(child);
 }
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 const results: Result[] = selected.map((plan) => {
   const list = measurements.get(plan.config)!;
   const middle = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor((list.length - 1) / 2)]!;
@@ -205,18 +226,23 @@ const results: Result[] = selected.map((plan) => {
     latencyP99Ms: middle.latencyP99Ms,
     errors: list.reduce((sum, m) => sum + m.errors, 0),
     rounds: list.map((m) => m.requestsPerSecond),
+    cpuMicrosPerRequest: +median(list.map((m) => m.cpuMicrosPerRequest)).toFixed(1),
   };
 });
 // A ratio compares slices of the same round, measured seconds apart (a slow spell of the machine
 // tends to hit both), and keeps the median over the rounds.
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
-const ratioTo = (result: Result, yardstick: Config) => {
+const ratioTo = (result: Result, yardstick: Config, value: (m: Measurement) => number) => {
   const base = measurements.get(yardstick)!;
-  return Math.round(median(result.rounds.map((rps, round) => rps / base[round]!.requestsPerSecond)) * 100) / 100;
+  const own = measurements.get(result.config)!;
+  return Math.round(median(own.map((m, round) => value(m) / value(base[round]!))) * 100) / 100;
 };
+const throughput = (m: Measurement) => m.requestsPerSecond;
+const cpuSpeed = (m: Measurement) => 1 / m.cpuMicrosPerRequest;
 for (const result of results) {
-  result.ratioToBare = ratioTo(result, 'bare');
-  result.ratioToUnauthenticated = ratioTo(result, 'tsoa-public');
+  result.ratioToBare = ratioTo(result, 'bare', throughput);
+  result.ratioToUnauthenticated = ratioTo(result, 'tsoa-public', throughput);
+  result.cpuRatioToBare = ratioTo(result, 'bare', cpuSpeed);
+  result.cpuRatioToUnauthenticated = ratioTo(result, 'tsoa-public', cpuSpeed);
 }
 
 // Resident memory across many authenticated requests on the fully in-memory configuration.
@@ -240,15 +266,18 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem()
 const report = {
   date: new Date().toISOString(),
   machine,
-  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration in ${rounds} rounds of ${+slice.toFixed(2)} s slices visiting every configuration in turn (median slice; ratios: median over rounds of the same round's ratio); server compiled by tsc, run by node${cpuProfileDir ? ' --cpu-prof' : ''}, ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration in ${rounds} rounds of ${+slice.toFixed(2)} s slices visiting every configuration in turn (median slice; ratios: median over rounds of the same round's ratio; CPU: the server's user + system time per request, from process.cpuUsage() around each slice); server compiled by tsc, run by node${cpuProfileDir ? ' --cpu-prof' : ''}, ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   results,
   memory,
 };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 
 console.log(`\n${report.machine}\n${report.method}\n`);
-console.log('| configuration | req/s | p50 ms | p99 ms | errors | × bare | × unauthenticated |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.label} | ${r.requestsPerSecond} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ${r.errors} | ${r.ratioToBare?.toFixed(2)} | ${r.ratioToUnauthenticated?.toFixed(2)} |`);
+console.log('| configuration | req/s | p50 ms | p99 ms | errors | × bare | × unauthenticated | CPU µs/request | CPU × bare | CPU × unauthenticated |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const cells = [r.label, r.requestsPerSecond, r.latencyP50Ms, r.latencyP99Ms, r.errors, r.ratioToBare?.toFixed(2), r.ratioToUnauthenticated?.toFixed(2), r.cpuMicrosPerRequest.toFixed(1), r.cpuRatioToBare?.toFixed(2), r.cpuRatioToUnauthenticated?.toFixed(2)];
+  console.log(`| ${cells.join(' | ')} |`);
+}
 if (memory) console.log(`\nRSS across ${memory.requests.toLocaleString('en')} authenticated requests (${memory.config}): ${memory.rssBeforeMb} MB → ${memory.rssAfterMb} MB (${memory.growthPercent} %)`);
 await db.drop();
