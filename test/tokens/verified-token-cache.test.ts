@@ -94,3 +94,14 @@ test('verifiedTokenCache: false verifies every time', async () => {
   await AccessToken.decode(context, signed);
   assert.equal(decodes(), 2);
 });
+
+test('VerifiedTokenCache matches the whole token: another token with the same ending is a miss and leaves the held one alone', () => {
+  const cache = new VerifiedTokenCache();
+  const ending = 'S'.repeat(40);
+  cache.set(`aaa.bbb.${ending}`, { exp: 10, jti: 'one' });
+  assert.equal(cache.get(`aaa.bbc.${ending}`, 0, 0), undefined, 'a payload changed in one byte');
+  assert.equal(cache.get(`aaa.bbb.${ending}`, 0, 0)?.jti, 'one');
+  cache.set(`xxx.yyy.${ending}`, { exp: 10, jti: 'two' });
+  assert.equal(cache.get(`xxx.yyy.${ending}`, 0, 0)?.jti, 'two');
+  assert.notEqual(cache.get(`aaa.bbb.${ending}`, 0, 0)?.jti, 'two', 'never the other token\'s claims');
+});
