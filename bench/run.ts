@@ -9,8 +9,9 @@
 //
 // Usage: npm run bench [-- <config>... [memory]]: only those configurations (bare and tsoa-public
 // always run); `memory` runs the RSS measurement.
-// Env: BENCH_DURATION (s measured per configuration, default 10), BENCH_ROUNDS (default 5: slices
-// of BENCH_DURATION / BENCH_ROUNDS s, the median kept), BENCH_WARMUP (s, default 2),
+// Env: BENCH_DURATION (s measured per configuration, default 10), BENCH_ROUNDS (default 10: slices
+// of BENCH_DURATION / BENCH_ROUNDS s, each preceded by one slice of each yardstick; medians kept),
+// BENCH_WARMUP (s, default 2),
 // BENCH_CONNECTIONS (default 50),
 // BENCH_MEMORY_REQUESTS (default 1,000,000), ITERATIONS (PBKDF2 cost of the bench user, default
 // Django's 1,000,000), DATABASE_URL (else an embedded PostgreSQL), BENCH_CPU_PROF (a folder: the
@@ -33,7 +34,7 @@ import type { Config } from './server.js';
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const memoryRequests = Number(process.env.BENCH_MEMORY_REQUESTS ?? 1_000_000);
 const iterations = Number(process.env.ITERATIONS ?? DJANGO_DEFAULT_ITERATIONS);
 const signingKey = randomBytes(32).toString('hex');
@@ -59,7 +60,10 @@ const jwt = createSimpleJwt({ signingKey, userStore: users, accessTokenLifetime:
 const { access, refresh } = await jwt.issueTokenPair(user);
 const sliding = (await SlidingToken.forUser(jwt.context, user)).sign();
 
-/** A configuration's median slice: its req/s and that slice's latencies; errors of all slices. */
+/**
+ * A configuration's median slice: its req/s and that slice's latencies; errors of all slices. A
+ * yardstick has a slice per round and configuration, the others one per round.
+ */
 interface Result {
   config: Config;
   label: string;
@@ -67,15 +71,15 @@ interface Result {
   latencyP50Ms: number;
   latencyP99Ms: number;
   errors: number;
-  /** req/s of each slice (round), in order. */
+  /** req/s of each slice, in order. */
   rounds: number[];
-  /** Median over the rounds of req/s ÷ the bare route's req/s in the same round. */
+  /** Median over the slices of req/s ÷ the bare route's req/s measured just before. */
   ratioToBare?: number;
-  /** Median over the rounds of req/s ÷ GET /api/public's (tsoa-public) req/s in the same round. */
+  /** Median over the slices of req/s ÷ GET /api/public's (tsoa-public) req/s measured just before. */
   ratioToUnauthenticated?: number;
-  /** The server's CPU time (user + system) per request, µs: median over the rounds. */
+  /** The server's CPU time (user + system) per request, µs: median over the slices. */
   cpuMicrosPerRequest: number;
-  /** Median over the rounds of the bare route's CPU time per request ÷ this one's, same round. */
+  /** Median over the slices of the bare route's CPU time per request (just before) ÷ this one's. */
   cpuRatioToBare?: number;
   /** The same, against tsoa-public. */
   cpuRatioToUnauthenticated?: number;
@@ -137,7 +141,12 @@ function nextRefresh(): string {
 }
 
 // The yardsticks get the same Authorization header as the authenticated rows, and ignore it.
-const plans: { config: Config; label: string; request: (url: string) => Options }[] = [
+interface Plan {
+  config: Config;
+  label: string;
+  request: (url: string) => Options;
+}
+const plans: Plan[] = [
   { config: 'bare', label: 'bare Koa middleware (no router, no authentication)', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
   { config: 'tsoa-public', label: 'tsoa route, no authentication (same app)', request: (url) => ({ url: `${url}/api/public`, headers: bearer(access) }) },
   { config: 'authenticate-only', label: 'Koa middleware calling jwt.authenticate (access token, stateless), no tsoa', request: (url) => ({ url: `${url}/api/me`, headers: bearer(access) }) },
@@ -178,37 +187,56 @@ async function cpuTime(url: string): Promise<number> {
   return ((await (await fetch(`${url}/bench/cpu`)).json()) as { cpu: number }).cpu;
 }
 // Every selected server runs for the whole measurement, each in its own process (an idle one costs
-// nothing), and the load visits them in turn: one slice of duration/rounds seconds per
-// configuration and round. A slow spell of a shared machine then lands on one slice of several
-// rows instead of on the whole measurement of one row; each row keeps its median slice.
+// nothing). In each round, every configuration's slice comes right after a slice of each
+// yardstick (bare, tsoa-public, configuration), and its ratios are taken against those two: on a
+// shared machine whose speed drifts by tens of percent within seconds, only slices measured
+// back to back compare fairly. Each row keeps its median slice and its median ratio.
 const slice = duration / rounds;
 if (selected.some((plan) => plan.config === 'refresh-rotate')) {
   const needed = 8000 * (duration + warmup);
   for (let i = 0; i < needed; i += 1) refreshPool.push((await jwt.issueTokenPair(user)).refresh);
 }
 const servers = new Map<Config, { child: ChildProcess; url: string }>();
-const measurements = new Map<Config, Measurement[]>();
+/** Every slice of each configuration (the yardsticks have one per configuration and round). */
+const slices = new Map<Config, Measurement[]>();
+/** Each slice of a configuration with the yardstick slices measured just before it. */
+const pairs = new Map<Config, { own: Measurement; bare: Measurement; unauthenticated: Measurement }[]>();
+const [barePlan, publicPlan] = yardsticks.map((config) => plans.find((plan) => plan.config === config)!) as [Plan, Plan];
+const others = selected.filter((plan) => !yardsticks.includes(plan.config));
+
+async function measureSlice(plan: Plan, round: number): Promise<Measurement> {
+  const { url } = servers.get(plan.config)!;
+  const cpuBefore = await cpuTime(url);
+  const result = await fire({ connections, ...plan.request(url), duration: slice });
+  const cpuAfter = await cpuTime(url);
+  const measurement = {
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+    cpuMicrosPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
+  };
+  slices.set(plan.config, [...(slices.get(plan.config) ?? []), measurement]);
+  process.stderr.write(`round ${round}/${rounds}, ${plan.label}: ${measurement.requestsPerSecond} req/s\n`);
+  // Let this slice's stragglers (a PBKDF2 run, queued queries) finish before the next one.
+  await new Promise((done) => setTimeout(done, plan.config === 'obtain' ? 1000 : 300));
+  return measurement;
+}
+
+function pair(config: Config, entry: { own: Measurement; bare: Measurement; unauthenticated: Measurement }): void {
+  pairs.set(config, [...(pairs.get(config) ?? []), entry]);
+}
+
 try {
   for (const plan of selected) servers.set(plan.config, await startServer(plan.config));
   for (const plan of selected) await fire({ connections, ...plan.request(servers.get(plan.config)!.url), duration: warmup });
   for (let round = 1; round <= rounds; round += 1) {
-    for (const plan of selected) {
-      // Let the previous slice's stragglers (a PBKDF2 run, queued queries) finish first.
-      await new Promise((done) => setTimeout(done, 500));
-      const { url } = servers.get(plan.config)!;
-      const cpuBefore = await cpuTime(url);
-      const result = await fire({ connections, ...plan.request(url), duration: slice });
-      const cpuAfter = await cpuTime(url);
-      const list = measurements.get(plan.config) ?? [];
-      list.push({
-        requestsPerSecond: Math.round(result.requests.average),
-        latencyP50Ms: result.latency.p50,
-        latencyP99Ms: result.latency.p99,
-        errors: result.errors + result.non2xx + result.timeouts,
-        cpuMicrosPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
-      });
-      measurements.set(plan.config, list);
-      process.stderr.write(`round ${round}/${rounds}, ${plan.label}: ${Math.round(result.requests.average)} req/s\n`);
+    for (const plan of others.length > 0 ? others : [undefined]) {
+      const bare = await measureSlice(barePlan, round);
+      const unauthenticated = await measureSlice(publicPlan, round);
+      pair('bare', { own: bare, bare, unauthenticated });
+      pair('tsoa-public', { own: unauthenticated, bare, unauthenticated });
+      if (plan) pair(plan.config, { own: await measureSlice(plan, round), bare, unauthenticated });
     }
   }
 } finally {
@@ -216,7 +244,7 @@ try {
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 const results: Result[] = selected.map((plan) => {
-  const list = measurements.get(plan.config)!;
+  const list = slices.get(plan.config)!;
   const middle = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor((list.length - 1) / 2)]!;
   return {
     config: plan.config,
@@ -229,20 +257,17 @@ const results: Result[] = selected.map((plan) => {
     cpuMicrosPerRequest: +median(list.map((m) => m.cpuMicrosPerRequest)).toFixed(1),
   };
 });
-// A ratio compares slices of the same round, measured seconds apart (a slow spell of the machine
-// tends to hit both), and keeps the median over the rounds.
-const ratioTo = (result: Result, yardstick: Config, value: (m: Measurement) => number) => {
-  const base = measurements.get(yardstick)!;
-  const own = measurements.get(result.config)!;
-  return Math.round(median(own.map((m, round) => value(m) / value(base[round]!))) * 100) / 100;
+const ratioTo = (result: Result, yardstick: 'bare' | 'unauthenticated', value: (m: Measurement) => number) => {
+  const list = pairs.get(result.config)!;
+  return Math.round(median(list.map((entry) => value(entry.own) / value(entry[yardstick]))) * 100) / 100;
 };
 const throughput = (m: Measurement) => m.requestsPerSecond;
 const cpuSpeed = (m: Measurement) => 1 / m.cpuMicrosPerRequest;
 for (const result of results) {
   result.ratioToBare = ratioTo(result, 'bare', throughput);
-  result.ratioToUnauthenticated = ratioTo(result, 'tsoa-public', throughput);
+  result.ratioToUnauthenticated = ratioTo(result, 'unauthenticated', throughput);
   result.cpuRatioToBare = ratioTo(result, 'bare', cpuSpeed);
-  result.cpuRatioToUnauthenticated = ratioTo(result, 'tsoa-public', cpuSpeed);
+  result.cpuRatioToUnauthenticated = ratioTo(result, 'unauthenticated', cpuSpeed);
 }
 
 // Resident memory across many authenticated requests on the fully in-memory configuration.
@@ -266,7 +291,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem()
 const report = {
   date: new Date().toISOString(),
   machine,
-  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration in ${rounds} rounds of ${+slice.toFixed(2)} s slices visiting every configuration in turn (median slice; ratios: median over rounds of the same round's ratio; CPU: the server's user + system time per request, from process.cpuUsage() around each slice); server compiled by tsc, run by node${cpuProfileDir ? ' --cpu-prof' : ''}, ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  method: `autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s per configuration in ${rounds} rounds of ${+slice.toFixed(2)} s slices, each configuration's slice right after one of each yardstick (median slice; ratios: median over the slices of the ratio to the yardstick slices just before; CPU: the server's user + system time per request, from process.cpuUsage() around each slice); server compiled by tsc, run by node${cpuProfileDir ? ' --cpu-prof' : ''}, ${pin ? 'pinned to CPU 0, load generator on the other core' : 'not pinned'}; database ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   results,
   memory,
 };
