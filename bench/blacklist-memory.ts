@@ -1,5 +1,5 @@
 // The memory a BlacklistMirror needs per blacklisted token: `node --expose-gc --import tsx bench/blacklist-memory.ts`.
-// Fills a mirror-shaped Map (32-hex jti → epoch ms) with N entries and reports the heap growth.
+// Fills a mirror-shaped Set (32-hex jtis) with N entries and reports the heap growth.
 import { randomBytes } from 'node:crypto';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -14,12 +14,11 @@ function heap(): number {
 const results: { entries: number; megabytes: number; bytesPerEntry: number }[] = [];
 for (const entries of [10_000, 100_000, 1_000_000]) {
   const before = heap();
-  const map = new Map<string, number>();
-  const expires = Date.now() + 86_400_000;
-  for (let i = 0; i < entries; i += 1) map.set(randomBytes(16).toString('hex'), expires + i);
+  const set = new Set<string>();
+  for (let i = 0; i < entries; i += 1) set.add(randomBytes(16).toString('hex'));
   const after = heap();
   results.push({ entries, megabytes: +((after - before) / 2 ** 20).toFixed(1), bytesPerEntry: Math.round((after - before) / entries) });
-  map.clear();
+  set.clear();
 }
 console.log('| blacklisted tokens held | heap | bytes per token |');
 console.log('|---:|---:|---:|');

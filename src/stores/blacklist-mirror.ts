@@ -1,7 +1,5 @@
 import pg from 'pg';
-import { systemClock } from '../clock.js';
 import { PgListener } from './pg-listener.js';
-import type { Clock } from '../clock.js';
 import type { MirrorState } from './pg-listener.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
@@ -20,30 +18,36 @@ export interface BlacklistMirrorOptions {
   reconnectDelayMs?: number;
   outstandingTable?: string;
   blacklistedTable?: string;
-  clock?: Clock;
   /** Told about connection problems (default: nothing); the mirror recovers by itself. */
   onError?: (error: unknown) => void;
 }
 
 export type { MirrorState } from './pg-listener.js';
 
+/** What the trigger sends (it also sends the row's `expires_at`, which the mirror does not use). */
 interface Notice {
   op: 'add' | 'remove';
   jti: string;
-  expires_at: number;
 }
 
 /**
  * A {@link BlacklistStore} whose per-request check, `isBlacklisted`, does no I/O: every instance
- * keeps the blacklisted jtis of unexpired tokens in memory, loaded at start and kept current by
+ * keeps the jtis of the blacklisted rows in memory, loaded at start and kept current by
  * PostgreSQL `LISTEN/NOTIFY` (a trigger announces each change in the transaction that makes it).
  * Writes go to the wrapped store, atomically, as before.
+ *
+ * It answers exactly as the database's check would (a blacklisted row exists for the jti),
+ * whatever the row's `expires_at` says. That date is not a safe bound: a token is still accepted
+ * for `leeway` seconds after its `exp`, and a sliding token refreshed by Simple JWT keeps the
+ * `expires_at` of the token as first issued while its `exp` moves on. Entries go when their rows
+ * go: `flushExpired` (run it periodically, as Simple JWT's `flushexpiredtokens`) deletes them, and
+ * the next resync forgets them.
  *
  * It fails closed: before the first load completes, while the listening connection is down, and
  * until a reload after reconnecting, `isBlacklisted` asks the database. A periodic resync
  * replaces the memory copy, so nothing missed can linger.
  *
- * Memory: one Map entry per blacklisted, unexpired token (a 32-character jti and a number).
+ * Memory: one Set entry per blacklisted row (a 32-character jti).
  *
  * @example
  * const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(knex), { connection: process.env.DATABASE_URL! });
@@ -54,8 +58,8 @@ interface Notice {
 export class BlacklistMirror implements BlacklistStore {
   readonly #store: BlacklistStore;
   readonly #options: Required<Omit<BlacklistMirrorOptions, 'onError' | 'connection'>>;
-  /** jti → epoch ms after which the entry no longer matters (the row's expires_at). */
-  #entries = new Map<string, number>();
+  /** The jtis of the blacklisted rows. */
+  #entries = new Set<string>();
   #listener: PgListener | undefined;
   /** Changes that arrived while a snapshot was being read, replayed on top of it. */
   #pending: Notice[] | undefined;
@@ -67,7 +71,6 @@ export class BlacklistMirror implements BlacklistStore {
       reconnectDelayMs: 100,
       outstandingTable: 'token_blacklist_outstandingtoken',
       blacklistedTable: 'token_blacklist_blacklistedtoken',
-      clock: systemClock,
       ...options,
     };
   }
@@ -104,21 +107,14 @@ export class BlacklistMirror implements BlacklistStore {
     return this.#listener?.state ?? 'starting';
   }
 
-  /** Blacklisted, unexpired jtis held in memory. */
+  /** Blacklisted jtis held in memory. */
   get size(): number {
     return this.#entries.size;
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
     if (this.state !== 'in-sync') return this.#store.isBlacklisted(jti);
-    const until = this.#entries.get(jti);
-    if (until === undefined) return false;
-    if (until <= this.#options.clock.now().getTime()) {
-      // The token itself has expired: its own expiry check refuses it.
-      this.#entries.delete(jti);
-      return false;
-    }
-    return true;
+    return this.#entries.has(jti);
   }
 
   async outstand(token: OutstandingToken): Promise<void> {
@@ -127,13 +123,13 @@ export class BlacklistMirror implements BlacklistStore {
 
   async blacklist(token: OutstandingToken): Promise<boolean> {
     const created = await this.#store.blacklist(token);
-    this.#entries.set(token.jti, token.expiresAt.getTime());
+    this.#entries.add(token.jti);
     return created;
   }
 
   async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
     const rotated = await this.#store.rotate(consumed, issued);
-    this.#entries.set(consumed.jti, consumed.expiresAt.getTime());
+    this.#entries.add(consumed.jti);
     return rotated;
   }
 
@@ -162,19 +158,17 @@ export class BlacklistMirror implements BlacklistStore {
     await this.#listener?.close();
   }
 
-  /** Reads every blacklisted, unexpired jti; changes that arrive meanwhile are replayed after. */
+  /** Reads every blacklisted jti; changes that arrive meanwhile are replayed after. */
   async #load(client: pg.Client): Promise<void> {
     this.#pending = [];
-    const { outstandingTable, blacklistedTable, clock } = this.#options;
-    const result = await client.query<{ jti: string; expires_ms: string }>(
-      `SELECT o.jti, floor(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+    const { outstandingTable, blacklistedTable } = this.#options;
+    const result = await client.query<{ jti: string }>(
+      `SELECT o.jti
          FROM ${pg.escapeIdentifier(blacklistedTable)} b
-         JOIN ${pg.escapeIdentifier(outstandingTable)} o ON o.id = b.token_id
-        WHERE o.expires_at > $1`,
-      [clock.now()],
+         JOIN ${pg.escapeIdentifier(outstandingTable)} o ON o.id = b.token_id`,
     );
-    const entries = new Map<string, number>();
-    for (const row of result.rows) entries.set(row.jti, Number(row.expires_ms));
+    const entries = new Set<string>();
+    for (const row of result.rows) entries.add(row.jti);
     const pending = this.#pending ?? [];
     this.#pending = undefined;
     this.#entries = entries;
@@ -193,7 +187,7 @@ export class BlacklistMirror implements BlacklistStore {
   }
 
   #apply(notice: Notice): void {
-    if (notice.op === 'add') this.#entries.set(notice.jti, notice.expires_at * 1000);
+    if (notice.op === 'add') this.#entries.add(notice.jti);
     else if (notice.op === 'remove') this.#entries.delete(notice.jti);
   }
 }

@@ -38,8 +38,28 @@ describe('BlacklistMirror', () => {
     try {
       assert.equal(mirror.state, 'in-sync');
       assert.equal(await mirror.isBlacklisted(old.jti), true);
-      assert.equal(await mirror.isBlacklisted(expired.jti), false, 'expired tokens are not held');
+      assert.equal(await mirror.isBlacklisted(expired.jti), true, 'a row past its expires_at is still blacklisted, as the database says');
       assert.equal(await mirror.isBlacklisted(record().jti), false);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('answers as the database does whatever expires_at says (leeway, sliding tokens renewed by Django), and forgets rows once flushed', async () => {
+    // Simple JWT keeps a sliding token's first expires_at when it renews the token, and a token is
+    // accepted for `leeway` seconds past its exp: the row's date says nothing about the token.
+    const renewed = record(-2);
+    await store.blacklist(renewed);
+    const mirror = await BlacklistMirror.start(store, { connection: db.connectionString, resyncIntervalMs: 100 });
+    try {
+      assert.equal(await store.isBlacklisted(renewed.jti), true);
+      assert.equal(await mirror.isBlacklisted(renewed.jti), true);
+      const fresh = record(-2);
+      await mirror.blacklist(fresh);
+      assert.equal(await mirror.isBlacklisted(fresh.jti), true, 'blacklisted now, with a past expires_at');
+      assert.ok((await mirror.flushExpired(new Date())) >= 2);
+      await eventually(async () => (await mirror.isBlacklisted(renewed.jti)) === false); // gone with its row at the next resync
+      assert.equal(await mirror.isBlacklisted(fresh.jti), false);
     } finally {
       await mirror.close();
     }
