@@ -4,7 +4,7 @@ import { SettingsError } from './errors.js';
 import { RefreshToken } from './tokens/refresh-token.js';
 import { UntypedToken } from './tokens/untyped-token.js';
 import { decodeToken } from './tokens/token.js';
-import { issueToken, obtainTokenPair } from './services/obtain-token-pair.js';
+import { issueRecordedToken, obtainTokenPair } from './services/obtain-token-pair.js';
 import { refreshAccessToken } from './services/refresh-access-token.js';
 import { verifyToken } from './services/verify-token.js';
 import { obtainSlidingToken } from './services/obtain-sliding-token.js';
@@ -37,13 +37,16 @@ export interface SimpleJwt {
   readonly context: ServiceContext;
   /** `POST /token` in code: credentials → `{refresh, access}`. */
   obtainTokenPair(credentials: Credentials, request?: unknown): Promise<TokenPair>;
-  /** Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. */
+  /**
+   * Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. With a blacklist
+   * store the refresh token is recorded as outstanding, as `for_user` records it.
+   */
   issueTokenPair(user: AuthUser): Promise<TokenPair>;
   /** `POST /token/refresh` in code. */
   refreshAccessToken(refresh: string): Promise<RefreshResult>;
   /** `POST /token/sliding` in code: credentials → `{token}`. */
   obtainSlidingToken(credentials: Credentials, request?: unknown): Promise<SlidingTokenResult>;
-  /** Simple JWT's `SlidingToken.for_user(user)`, signed. */
+  /** Simple JWT's `SlidingToken.for_user(user)`, signed (and recorded, as above). */
   issueSlidingToken(user: AuthUser): Promise<string>;
   /** `POST /token/sliding/refresh` in code. */
   refreshSlidingToken(token: string): Promise<SlidingTokenResult>;
@@ -85,13 +88,13 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     context,
     obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
     async issueTokenPair(user: AuthUser): Promise<TokenPair> {
-      const refresh = await issueToken(context, RefreshToken, user);
-      return { refresh: refresh.sign(), access: refresh.accessToken().sign() };
+      const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
+      return { refresh: signed, access: refresh.accessToken().sign() };
     },
     refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
     obtainSlidingToken: (credentials: Credentials, request?: unknown) => obtainSlidingToken(context, credentials, request),
     async issueSlidingToken(user: AuthUser): Promise<string> {
-      return (await issueToken(context, SlidingToken, user)).sign();
+      return (await issueRecordedToken(context, SlidingToken, user)).signed;
     },
     refreshSlidingToken: (token: string) => refreshSlidingToken(context, token),
     verifyToken: (token: string) => verifyToken(context, token),

@@ -1,5 +1,6 @@
 import { RefreshToken } from '../tokens/refresh-token.js';
 import { SettingsError, TokenError } from '../errors.js';
+import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 
 /**
@@ -12,6 +13,6 @@ export async function blacklistToken(context: ServiceContext, encoded: string): 
   const store = context.settings.blacklistStore;
   if (!store) throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store');
   const refresh = await RefreshToken.decode(context, encoded);
-  if (!(await store.blacklist(refresh.outstandingRecord(encoded)))) throw new TokenError('Token is blacklisted');
+  if (!(await store.blacklist(await outstandingRecord(context, refresh, encoded)))) throw new TokenError('Token is blacklisted');
   return {};
 }

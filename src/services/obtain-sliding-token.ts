@@ -1,5 +1,5 @@
 import { SlidingToken } from '../tokens/sliding-token.js';
-import { authenticateCredentials, issueToken, recordLogin } from './obtain-token-pair.js';
+import { authenticateCredentials, issueRecordedToken, recordLogin } from './obtain-token-pair.js';
 import type { ServiceContext } from './service-context.js';
 import type { Credentials } from '../stores/user-store.js';
 
@@ -14,9 +14,7 @@ export interface SlidingTokenResult {
  */
 export async function obtainSlidingToken(context: ServiceContext, credentials: Credentials, request: unknown): Promise<SlidingTokenResult> {
   const user = await authenticateCredentials(context, credentials, request);
-  const token = await issueToken(context, SlidingToken, user);
-  const signed = token.sign();
-  await context.settings.blacklistStore?.outstand(token.outstandingRecord(signed));
+  const { signed } = await issueRecordedToken(context, SlidingToken, user);
   await recordLogin(context, user, request);
   return { token: signed };
 }

@@ -2,6 +2,7 @@ import { AccountError, SettingsError } from '../errors.js';
 import { RefreshToken } from '../tokens/refresh-token.js';
 import { tokenForUser } from '../tokens/token.js';
 import type { TokenClass, Token } from '../tokens/token.js';
+import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 import type { AuthUser, Credentials } from '../stores/user-store.js';
 
@@ -55,6 +56,18 @@ export async function issueToken<T extends Token>(context: ServiceContext, cls: 
 }
 
 /**
+ * A token of `cls` for `user`, signed and, with a blacklist store, recorded as outstanding
+ * (Simple JWT's `for_user` on the blacklist-aware classes). Access tokens are never recorded.
+ */
+export async function issueRecordedToken<T extends Token>(context: ServiceContext, cls: TokenClass<T>, user: AuthUser): Promise<{ token: T; signed: string }> {
+  const token = await issueToken(context, cls, user);
+  const signed = token.sign();
+  const store = context.settings.blacklistStore;
+  if (store && (cls as unknown as typeof Token).blacklistAware) await store.outstand(await outstandingRecord(context, token, signed, user));
+  return { token, signed };
+}
+
+/**
  * `POST /token`: credentials in, `{refresh, access}` out. The access token is derived from the
  * refresh token, so it carries the same user id and custom claims.
  *
@@ -63,10 +76,7 @@ export async function issueToken<T extends Token>(context: ServiceContext, cls: 
  */
 export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown): Promise<TokenPair> {
   const user = await authenticateCredentials(context, credentials, request);
-  const refresh = await issueToken(context, RefreshToken, user);
-  const access = refresh.accessToken();
-  const signed = refresh.sign();
-  await context.settings.blacklistStore?.outstand(refresh.outstandingRecord(signed));
+  const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
   await recordLogin(context, user, request);
-  return { refresh: signed, access: access.sign() };
+  return { refresh: signed, access: refresh.accessToken().sign() };
 }

@@ -1,6 +1,7 @@
 import { RefreshToken } from '../tokens/refresh-token.js';
 import { TokenError } from '../errors.js';
 import { checkTokenUser } from './check-token-user.js';
+import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The 200 body of `POST /token/refresh`: `refresh` only when rotating. */
@@ -22,8 +23,10 @@ export interface RefreshResult {
 export async function refreshAccessToken(context: ServiceContext, encoded: string): Promise<RefreshResult> {
   const { rotateRefreshTokens, blacklistAfterRotation, blacklistStore } = context.settings;
   const refresh = await RefreshToken.decode(context, encoded);
-  const consumed = refresh.outstandingRecord(encoded);
-  await checkTokenUser(context, refresh, blacklistStore && (async () => void (await blacklistStore.blacklist(consumed))));
+  const blacklistOld = async () => void (await blacklistStore?.blacklist(await outstandingRecord(context, refresh, encoded)));
+  // null: the token names no user (every user check is skipped, and its row has no user).
+  const user = await checkTokenUser(context, refresh, blacklistStore && blacklistOld);
+  const consumed = await outstandingRecord(context, refresh, encoded, user);
   const result: RefreshResult = { access: refresh.accessToken().sign() };
   if (rotateRefreshTokens) {
     refresh.setJti();
@@ -31,9 +34,9 @@ export async function refreshAccessToken(context: ServiceContext, encoded: strin
     refresh.setIat();
     const signed = refresh.sign();
     if (blacklistStore && blacklistAfterRotation) {
-      if (!(await blacklistStore.rotate(consumed, refresh.outstandingRecord(signed)))) throw new TokenError('Token is blacklisted');
+      if (!(await blacklistStore.rotate(consumed, await outstandingRecord(context, refresh, signed, user)))) throw new TokenError('Token is blacklisted');
     } else {
-      await blacklistStore?.outstand(refresh.outstandingRecord(signed));
+      await blacklistStore?.outstand(await outstandingRecord(context, refresh, signed, user));
     }
     result.refresh = signed;
   }

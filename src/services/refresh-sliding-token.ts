@@ -1,5 +1,6 @@
 import { SlidingToken } from '../tokens/sliding-token.js';
 import { checkTokenUser } from './check-token-user.js';
+import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 import type { SlidingTokenResult } from './obtain-sliding-token.js';
 
@@ -12,7 +13,7 @@ import type { SlidingTokenResult } from './obtain-sliding-token.js';
 export async function refreshSlidingToken(context: ServiceContext, encoded: string): Promise<SlidingTokenResult> {
   const token = await SlidingToken.decode(context, encoded);
   const blacklist = context.settings.blacklistStore;
-  await checkTokenUser(context, token, blacklist && (async () => void (await blacklist.blacklist(token.outstandingRecord(encoded)))));
+  await checkTokenUser(context, token, blacklist && (async () => void (await blacklist.blacklist(await outstandingRecord(context, token, encoded)))));
   token.checkExp(context.settings.slidingTokenRefreshExpClaim);
   token.setExp();
   token.setIat();
