@@ -30,7 +30,8 @@ export async function authenticateCredentials(
   const user = await userStore.authenticate(credentials);
   if (!user || !settings.userAuthenticationRule(user)) {
     if (settings.onLoginFailed) {
-      await settings.onLoginFailed({ ...credentials, password: '*'.repeat(20) }, request);
+      // Keyed as Simple JWT's serializer keys them: the login name under USERNAME_FIELD.
+      await settings.onLoginFailed({ [settings.usernameField]: credentials.username, password: '*'.repeat(20) }, request);
     }
     throw new AccountError('no_active_account', NO_ACTIVE_ACCOUNT);
   }
