@@ -108,11 +108,15 @@ export class ValidationError extends SimpleJwtError {
   }
 }
 
-/** 403: a valid token that lacks a required scope (DRF's PermissionDenied). */
+/**
+ * 403: a valid token that lacks a required scope (DRF's PermissionDenied). The body is
+ * `{"detail": ...}` with no code key, as DRF's default handler renders a plain DRF exception
+ * (shape C); `code` stays available to callers.
+ */
 export class PermissionDeniedError extends SimpleJwtError {
   constructor() {
     const detail = 'You do not have permission to perform this action.';
-    super('permission_denied', 403, detail, { detail, code: 'permission_denied' });
+    super('permission_denied', 403, detail, { detail });
   }
 }
 

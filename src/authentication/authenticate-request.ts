@@ -60,25 +60,32 @@ export async function validateToken(context: ServiceContext, raw: string, classe
   throw new AuthenticationError('token_not_valid', 'Given token not valid for any token type', messages);
 }
 
-function userId(context: ServiceContext, token: Token): string {
-  const value = token.payload[context.settings.userIdClaim];
-  if (value === undefined || value === null || value === '') {
+/**
+ * The user-id claim's value. Only an absent claim is refused here (Simple JWT checks
+ * `USER_ID_CLAIM not in validated_token`); a present `null` or `""` is a value like any other, so
+ * stateless names build a TokenUser from it and stateful names look it up (and find no one).
+ */
+function userIdClaim(context: ServiceContext, token: Token): unknown {
+  const claim = context.settings.userIdClaim;
+  if (!Object.hasOwn(token.payload, claim) || token.payload[claim] === undefined) {
     throw new AuthenticationError('token_not_valid', 'Token contained no recognizable user identification');
   }
-  return String(value);
+  return token.payload[claim];
 }
 
 function tokenUser(context: ServiceContext, token: Token): TokenUser {
-  userId(context, token);
+  userIdClaim(context, token);
   return new TokenUser(token, context.settings.userIdClaim);
 }
 
 /** Simple JWT's `get_user`: not found, inactive, password changed, in that order. */
 async function storedUser(context: ServiceContext, token: Token): Promise<AuthUser> {
   const { settings, userStore } = context;
-  const id = userId(context, token);
+  const id = userIdClaim(context, token);
   if (!userStore) throw new Error('koa-simple-jwt: stateful authentication needs a userStore (or list the security name in statelessSecurityNames)');
-  const user = await userStore.findUser(settings.userIdField, id);
+  // Django's `get(id=None)` is `WHERE id IS NULL`, which finds no user; the store takes strings
+  // only, so a null claim is "User not found" without a query.
+  const user = id === null ? null : await userStore.findUser(settings.userIdField, String(id));
   if (!user) throw new AuthenticationError('user_not_found', 'User not found');
   if (settings.checkUserIsActive && !user.isActive) throw new AuthenticationError('user_inactive', 'User is inactive');
   if (settings.checkRevokeToken) {

@@ -4,13 +4,17 @@ import type { Token } from '../tokens/token.js';
  * A user built from a validated token's claims, with no store read (Simple JWT's `TokenUser`,
  * used by stateless security names). Always active; staff and superuser flags come from claims.
  *
+ * `id` is the user-id claim as a string, or `null` when the claim is `null` (Simple JWT's
+ * `TokenUser.id` is then `None`): stringifying it would invent an id `"null"` that a downstream
+ * lookup could match.
+ *
  * @example
  * const user = new TokenUser(token, 'user_id');
  * user.id // '42'
  */
 export class TokenUser {
-  readonly id: string;
-  readonly pk: string;
+  readonly id: string | null;
+  readonly pk: string | null;
   readonly username: string;
   readonly isActive = true;
   readonly isStaff: boolean;
@@ -22,7 +26,8 @@ export class TokenUser {
 
   constructor(token: Token, userIdClaim: string) {
     this.token = token;
-    this.id = String(token.payload[userIdClaim]);
+    const id = token.payload[userIdClaim];
+    this.id = id === null || id === undefined ? null : String(id);
     this.pk = this.id;
     const username = token.payload.username;
     this.username = typeof username === 'string' ? username : '';

@@ -11,8 +11,9 @@ export const PASSWORD_CHANGED = "The user's password has been changed.";
 /**
  * The user checks Simple JWT's main branch runs when a refresh or sliding token is exchanged:
  * a token with a user claim must name an existing user who passes the authentication rule and,
- * with checkRevokeToken, whose password fingerprint still matches. A token without a user claim
- * skips every check (Simple JWT's tests rely on that).
+ * with checkRevokeToken, whose password fingerprint still matches. A token whose user claim is
+ * absent or falsy in Python's sense (`null`, `""`, `0`, `false`, `[]`, `{}`) skips every check:
+ * Simple JWT tests `if user_id and ...` (its tests rely on a token without the claim passing).
  *
  * `onPasswordChanged` runs before the 401 (the blacklist blacklists the token there).
  */
@@ -23,7 +24,7 @@ export async function checkTokenUser(
 ): Promise<AuthUser | null> {
   const { settings, userStore } = context;
   const userId = token.payload[settings.userIdClaim];
-  if (!userId) return null;
+  if (!isTruthy(userId)) return null;
   if (!userStore) throw new SettingsError('userStore', 'refreshing a token that names a user needs a user store');
   const user = await userStore.findUser(settings.userIdField, String(userId));
   if (!user || !settings.userAuthenticationRule(user)) {
@@ -37,4 +38,11 @@ export async function checkTokenUser(
     }
   }
   return user;
+}
+
+/** Python's truthiness for a JSON value: empty arrays and objects are falsy too. */
+function isTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
+  return Boolean(value);
 }

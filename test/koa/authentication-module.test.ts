@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
+import Koa from 'koa';
+import { createSimpleJwt, koaAuthentication } from '../../src/index.js';
+import { ManualClock, SIGNING_KEY, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
+import { serve } from '../support/http.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
 import type { KnexUserStore } from '../../src/stores/knex-user-store.js';
@@ -105,6 +108,13 @@ describe('koaAuthentication through a user\'s @Security(\'jwt\') route', () => {
     assert.equal(unknown.status, 401);
     assert.deepEqual(unknown.body, { detail: 'User not found', code: 'user_not_found' });
 
+    for (const [i, userId] of [null, ''].entries()) {
+      const present = await me(`Bearer ${sign({ token_type: 'access', exp: now() + 60, iat: now(), jti: String(i).repeat(32), user_id: userId })}`);
+      assert.equal(present.status, 401, `user_id ${JSON.stringify(userId)} is present, so it is looked up, not "no recognizable user identification"`);
+      assert.deepEqual(present.body, { detail: 'User not found', code: 'user_not_found' });
+      assert.equal(present.headers.get('www-authenticate'), CHALLENGE);
+    }
+
     const nonNumeric = await me(`Bearer ${sign({ token_type: 'access', exp: now() + 60, iat: now(), jti: 'd'.repeat(32), user_id: 'abc' })}`);
     assert.equal(nonNumeric.status, 401, 'Simple JWT answers 500 here; we answer user_not_found');
     assert.deepEqual(nonNumeric.body, { detail: 'User not found', code: 'user_not_found' });
@@ -125,6 +135,31 @@ describe('koaAuthentication through a user\'s @Security(\'jwt\') route', () => {
     const refresh = await server.post('/api/token/refresh', { refresh: carol.refresh });
     assert.equal(refresh.status, 401);
     assert.deepEqual(refresh.body, { detail: "The user's password has been changed." });
+  });
+});
+
+describe('koaAuthentication with required scopes', () => {
+  test('a token lacking a scope: 403 with DRF\'s plain {"detail"} body, no code key', async () => {
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: users, clock });
+    const app = new Koa();
+    app.silent = true;
+    app.use(jwt.middleware());
+    app.use(async (ctx) => {
+      await koaAuthentication(ctx.request, 'jwt', ['admin']);
+      ctx.body = { ok: true };
+    });
+    const scoped = await serve(app);
+    try {
+      const claims = { token_type: 'access', exp: now() + 60, iat: now(), jti: 'e'.repeat(32), user_id: aliceId };
+      const denied = await scoped.request('/', { headers: { authorization: `Bearer ${sign({ ...claims, scope: 'read' })}` } });
+      assert.equal(denied.status, 403);
+      assert.deepEqual(denied.body, { detail: 'You do not have permission to perform this action.' });
+      assert.equal(denied.headers.get('www-authenticate'), null);
+      const allowed = await scoped.request('/', { headers: { authorization: `Bearer ${sign({ ...claims, scope: 'read admin' })}` } });
+      assert.equal(allowed.status, 200);
+    } finally {
+      await scoped.close();
+    }
   });
 });
 

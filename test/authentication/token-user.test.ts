@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveSettings } from '../../src/resolve-settings.js';
+import { createTokenBackend } from '../../src/backend/create-token-backend.js';
+import { AccessToken } from '../../src/tokens/access-token.js';
+import { TokenUser } from '../../src/authentication/token-user.js';
+
+const settings = resolveSettings({ signingKey: 'k'.repeat(32) });
+const context = { settings, backend: createTokenBackend(settings) };
+
+function userWithId(value: unknown): TokenUser {
+  const token = AccessToken.create(context);
+  token.set('user_id', value);
+  return new TokenUser(token, 'user_id');
+}
+
+test('new TokenUser takes id and pk from the user-id claim, as a string', () => {
+  const user = userWithId(42);
+  assert.equal(user.id, '42');
+  assert.equal(user.pk, '42');
+  assert.equal(String(user), 'TokenUser 42');
+});
+
+test('new TokenUser with a null user-id claim has a null id, not the string "null"', () => {
+  const user = userWithId(null);
+  assert.equal(user.id, null);
+  assert.equal(user.pk, null);
+  assert.equal(user.equals(userWithId(null)), true, 'Simple JWT compares ids: None == None');
+  assert.equal(user.equals(userWithId('null')), false);
+});
+
+test('new TokenUser with an empty user-id claim has the id ""', () => {
+  assert.equal(userWithId('').id, '');
+});
