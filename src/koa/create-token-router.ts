@@ -3,7 +3,7 @@ import bodyParser from 'koa-bodyparser';
 import { MethodNotAllowedError, ParseError } from '../errors.js';
 import { RegisterRoutes } from '../generated/routes.js';
 import { attachInstance } from './instance-context.js';
-import { contentTypeGuard } from './content-type-guard.js';
+import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
 import type { Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
@@ -18,6 +18,40 @@ export interface TokenRouterOptions {
 
 /** Generated paths that are mounted only on request. */
 const BLACKLIST_PATH = '/token/blacklist';
+
+/**
+ * A form body read as Django's `QueryDict` reads it: flat keys (`a[b]=1` is the key `a[b]`), and
+ * the last value of a repeated key (`QueryDict.__getitem__`). Own properties only, so a key such
+ * as `__proto__` is just a key.
+ */
+function parseFlatForm(text: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+/**
+ * koa-bodyparser reading bodies as DRF's JSONParser and FormParser do: JSON chosen by the same
+ * rule as the content-type guard (not koa-bodyparser's wider list of JSON types), any JSON value
+ * kept (`strict: false`, so `null` or `"x"` reach DRF's "Expected a dictionary" check), forms
+ * parsed flat, and an empty body read as `{}` (lenient JSON mode would hand over `""`).
+ */
+function drfBodyParser(): Middleware {
+  const options: bodyParser.Options & { qs: { parse(text: string): Record<string, string> } } = {
+    enableTypes: ['json', 'form'],
+    strict: false,
+    detectJSON: (ctx) => bodyParserFor(ctx.get('content-type')) === 'json',
+    // Passed through to co-body's form reader, which otherwise nests keys with `qs`.
+    qs: { parse: parseFlatForm },
+    onerror: (error: Error) => {
+      throw new ParseError(error.message);
+    },
+  };
+  const parse = bodyParser(options);
+  return (ctx, next) =>
+    parse(ctx, async () => {
+      if (ctx.request.rawBody === '') ctx.request.body = {};
+      await next();
+    });
+}
 
 /**
  * The router as tsoa's `RegisterRoutes` sees it, minus the routes whose path is in `skip`: the
@@ -49,13 +83,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     },
     createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),
     contentTypeGuard(),
-    bodyParser({
-      enableTypes: ['json', 'form'],
-      strict: false,
-      onerror: (error: Error) => {
-        throw new ParseError(error.message);
-      },
-    }),
+    drfBodyParser(),
   );
   RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
   const allowed = router.allowedMethods();

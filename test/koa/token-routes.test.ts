@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { ManualClock, setUpDatabase, startDemo } from '../support/demo.js';
 import { claimsOf } from '../support/http.js';
 import type { TestDatabase } from '../../examples/support/database.js';
@@ -133,6 +134,91 @@ describe('POST /token', () => {
     const response = await server.request('/api/token', { method: 'POST' });
     assert.equal(response.status, 400);
     assert.deepEqual(response.body, { username: ['This field is required.'], password: ['This field is required.'] });
+  });
+});
+
+describe('request bodies on the token endpoints', () => {
+  const REQUIRED = { username: ['This field is required.'], password: ['This field is required.'] };
+  const raw = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+    server.request('/api/token', { method: 'POST', headers, body });
+
+  test('refuses a JSON null body with "No data provided" and a JSON "" body as a str', async () => {
+    const nothing = await raw('null', { 'content-type': 'application/json' });
+    assert.equal(nothing.status, 400);
+    assert.deepEqual(nothing.body, { non_field_errors: ['No data provided'] });
+    const text = await raw('""', { 'content-type': 'application/json' });
+    assert.equal(text.status, 400);
+    assert.deepEqual(text.body, { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] });
+  });
+
+  test('reads an empty body as {} whatever its Content-Type, even a refused one', async () => {
+    const types: Record<string, string>[] = [{}, { 'content-type': 'application/json' }, { 'content-type': 'application/vnd.api+json' }, { 'content-type': 'text/plain' }];
+    for (const headers of types) {
+      const response = await raw(new Uint8Array(), headers);
+      assert.equal(response.status, 400, JSON.stringify(headers));
+      assert.deepEqual(response.body, REQUIRED);
+    }
+    // Chunked with no chunks (fetch would send Content-Length: 0): lenient JSON mode reads "".
+    const chunked = await new Promise<{ status?: number; body: unknown }>((resolve, reject) => {
+      const request = httpRequest(`${server.url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
+      });
+      request.on('error', reject).end();
+    });
+    assert.equal(chunked.status, 400);
+    assert.deepEqual(chunked.body, REQUIRED);
+  });
+
+  test('compares media types case-insensitively', async () => {
+    const json = await raw(JSON.stringify({ username: 'alice', password: 'alice-password' }), { 'content-type': 'Application/JSON; Charset=UTF-8' });
+    assert.equal(json.status, 200, json.text);
+    const form = await raw('username=alice&password=alice-password', { 'content-type': 'APPLICATION/X-WWW-FORM-URLENCODED' });
+    assert.equal(form.status, 200, form.text);
+  });
+
+  test('answers 415 for JSON variants and for a body without a Content-Type', async () => {
+    const body = JSON.stringify({ username: 'alice', password: 'alice-password' });
+    for (const type of ['application/vnd.api+json', 'application/ld+json', 'application/json-patch+json', 'application/csp-report']) {
+      const response = await raw(body, { 'content-type': type });
+      assert.equal(response.status, 415, type);
+      assert.deepEqual(response.body, { detail: `Unsupported media type "${type}" in request.` });
+    }
+    // A byte body, so that fetch adds no Content-Type of its own.
+    const untyped = await raw(new TextEncoder().encode(body));
+    assert.equal(untyped.status, 415);
+    assert.deepEqual(untyped.body, { detail: 'Unsupported media type "" in request.' });
+  });
+
+  test('reads form bodies flat: the last repeated key wins and bracketed keys are other keys', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const repeated = await raw('username=nobody&username=alice&password=alice-password', form);
+    assert.equal(repeated.status, 200, repeated.text);
+    for (const body of ['username[]=alice&password=alice-password', 'username[a]=alice&password=alice-password', 'username.a=alice&password=alice-password']) {
+      const response = await raw(body, form);
+      assert.equal(response.status, 400, body);
+      assert.deepEqual(response.body, { username: ['This field is required.'] }, body);
+    }
+  });
+
+  test('refuses NUL characters and unpaired surrogates in every field, from JSON and forms', async () => {
+    const nul = await server.post('/api/token', { username: 'ali\0ce', password: '\ud800' });
+    assert.equal(nul.status, 400);
+    assert.deepEqual(nul.body, { username: ['Null characters are not allowed.'], password: ['Surrogate characters are not allowed: U+D800.'] });
+    const form = await raw('username=alice&password=a%00b', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.deepEqual(form.body, { password: ['Null characters are not allowed.'] });
+    const refresh = await server.post('/api/token/refresh', { refresh: 'a.b.c\udfff' });
+    assert.deepEqual(refresh.body, { refresh: ['Surrogate characters are not allowed: U+DFFF.'] });
+    const token = await server.post('/api/token/verify', { token: '\0' });
+    assert.deepEqual(token.body, { token: ['Null characters are not allowed.'] });
+  });
+
+  test('trims Python\'s whitespace set: U+001C and U+0085 go, U+FEFF stays', async () => {
+    const trimmed = await server.post('/api/token', { username: '\x1calice\x85', password: '\x1falice-password\u3000' });
+    assert.equal(trimmed.status, 200, trimmed.text);
+    const kept = await server.post('/api/token', { username: '\ufeffalice', password: 'alice-password' });
+    assert.equal(kept.status, 401);
+    assert.deepEqual(kept.body, NO_ACCOUNT);
   });
 });
 

@@ -36,9 +36,47 @@ test('readFields trims strings, accepts numbers as their string form and drops u
   });
 });
 
-test('readFields treats an empty body as an empty object', () => {
+test('readFields treats an absent body as an empty object', () => {
   assert.deepEqual(fieldErrors(undefined, ['token']), { token: ['This field is required.'] });
-  assert.deepEqual(fieldErrors('', ['token']), { token: ['This field is required.'] });
+});
+
+test('readFields refuses a JSON "" body as a str and a JSON null body with "No data provided"', () => {
+  assert.deepEqual(fieldErrors('', ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] });
+  assert.deepEqual(fieldErrors(null, ['token']), { non_field_errors: ['No data provided'] });
+  assert.deepEqual(fieldErrors(1.5, ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got float.'] });
+});
+
+test('readFields strips Python\'s str.strip() whitespace, not JavaScript\'s trim() set', () => {
+  const python = '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000';
+  assert.deepEqual(readFields({ token: `${python}abc${python}` }, ['token']), { token: 'abc' });
+  assert.deepEqual(readFields({ token: '\ufeffabc\ufeff', password: ' \x85pw\x1f ' }, ['token', 'password']), {
+    token: '\ufeffabc\ufeff',
+    password: 'pw',
+  });
+  assert.deepEqual(fieldErrors({ token: '\x1c\x85\u3000' }, ['token']), { token: ['This field may not be blank.'] });
+  assert.deepEqual(readFields({ token: '\ufeff' }, ['token']), { token: '\ufeff' });
+});
+
+test('readFields refuses NUL characters after trimming, with DRF\'s message', () => {
+  assert.deepEqual(fieldErrors({ username: 'al\0ice', password: ' \0 ' }, ['username', 'password']), {
+    username: ['Null characters are not allowed.'],
+    password: ['Null characters are not allowed.'],
+  });
+});
+
+test('readFields refuses an unpaired surrogate with its code point and accepts a pair', () => {
+  assert.deepEqual(fieldErrors({ refresh: 'a\ud800b' }, ['refresh']), { refresh: ['Surrogate characters are not allowed: U+D800.'] });
+  assert.deepEqual(fieldErrors({ refresh: '\ud83d\ude00\udfff\ud800' }, ['refresh']), {
+    refresh: ['Surrogate characters are not allowed: U+DFFF.'],
+  });
+  assert.deepEqual(fieldErrors({ refresh: 'x\ud83d' }, ['refresh']), { refresh: ['Surrogate characters are not allowed: U+D83D.'] });
+  assert.deepEqual(readFields({ refresh: '\ud83d\ude00' }, ['refresh']), { refresh: '\ud83d\ude00' });
+});
+
+test('readFields reports a NUL and a surrogate in one field together, as DRF runs every validator', () => {
+  assert.deepEqual(fieldErrors({ token: '\0\udc00' }, ['token']), {
+    token: ['Null characters are not allowed.', 'Surrogate characters are not allowed: U+DC00.'],
+  });
 });
 
 test('readFields refuses a body that is not an object with the Python type name', () => {
