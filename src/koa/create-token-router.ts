@@ -89,8 +89,13 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   const allowed = router.allowedMethods();
   const methodNotAllowed: Middleware = async (ctx, next) => {
     await allowed(ctx as Parameters<typeof allowed>[0], next);
+    const allow = ctx.response.get('Allow');
+    if (!allow) return;
+    // DRF's views list OPTIONS too (`Allow: POST, OPTIONS`): they answer it.
+    const methods = [...new Set([...String(allow).split(/,\s*/), 'OPTIONS'])];
+    ctx.set('Allow', methods.join(', '));
     if (ctx.status === 405 && ctx.body == null) {
-      const error = new MethodNotAllowedError(ctx.method, String(ctx.response.get('Allow')).split(/,\s*/));
+      const error = new MethodNotAllowedError(ctx.method, methods);
       ctx.status = 405;
       ctx.body = error.body;
     }
