@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'invalid'
   | 'parse_error'
   | 'unsupported_media_type'
+  | 'request_too_large'
   | 'method_not_allowed'
   | 'not_found'
   | 'permission_denied'
@@ -125,6 +126,17 @@ export class ParseError extends SimpleJwtError {
   constructor(reason: string) {
     const detail = `JSON parse error - ${reason}`;
     super('parse_error', 400, detail, { detail });
+  }
+}
+
+/**
+ * 413: a request body over the limit the token endpoints read (2.5 MB, Django's
+ * `DATA_UPLOAD_MAX_MEMORY_SIZE`). Django answers its own HTML 400 page there; we keep a JSON body.
+ */
+export class RequestTooLargeError extends SimpleJwtError {
+  constructor(limitBytes: number) {
+    const detail = `Request body exceeded ${limitBytes} bytes.`;
+    super('request_too_large', 413, detail, { detail });
   }
 }
 

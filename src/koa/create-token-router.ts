@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import bodyParser from 'koa-bodyparser';
-import { MethodNotAllowedError, ParseError } from '../errors.js';
+import { MethodNotAllowedError, ParseError, RequestTooLargeError } from '../errors.js';
 import { RegisterRoutes } from '../generated/routes.js';
 import { attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
@@ -28,6 +28,9 @@ function parseFlatForm(text: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(text));
 }
 
+/** The largest body read: Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MB), for JSON and forms alike. */
+const BODY_LIMIT_BYTES = 2_621_440;
+
 /**
  * koa-bodyparser reading bodies as DRF's JSONParser and FormParser do: JSON chosen by the same
  * rule as the content-type guard (not koa-bodyparser's wider list of JSON types), any JSON value
@@ -41,7 +44,10 @@ function drfBodyParser(): Middleware {
     detectJSON: (ctx) => bodyParserFor(ctx.get('content-type')) === 'json',
     // Passed through to co-body's form reader, which otherwise nests keys with `qs`.
     qs: { parse: parseFlatForm },
-    onerror: (error: Error) => {
+    jsonLimit: `${BODY_LIMIT_BYTES}b`,
+    formLimit: `${BODY_LIMIT_BYTES}b`,
+    onerror: (error: Error & { type?: string }) => {
+      if (error.type === 'entity.too.large') throw new RequestTooLargeError(BODY_LIMIT_BYTES);
       throw new ParseError(error.message);
     },
   };

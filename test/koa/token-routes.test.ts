@@ -213,6 +213,17 @@ describe('request bodies on the token endpoints', () => {
     assert.deepEqual(token.body, { token: ['Null characters are not allowed.'] });
   });
 
+  test('reads bodies up to Django\'s 2.5 MB, forms as JSON, and answers a larger one with a JSON 413', async () => {
+    const padding = 'x'.repeat(60_000);
+    const form = await raw(`padding=${padding}&username=alice&password=alice-password`, { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(form.status, 200, form.text);
+    const json = await raw(JSON.stringify({ padding, username: 'alice', password: 'alice-password' }), { 'content-type': 'application/json' });
+    assert.equal(json.status, 200, json.text);
+    const huge = await raw(JSON.stringify({ padding: 'x'.repeat(2_700_000) }), { 'content-type': 'application/json' });
+    assert.equal(huge.status, 413);
+    assert.deepEqual(huge.body, { detail: 'Request body exceeded 2621440 bytes.' });
+  });
+
   test('trims Python\'s whitespace set: U+001C and U+0085 go, U+FEFF stays', async () => {
     const trimmed = await server.post('/api/token', { username: '\x1calice\x85', password: '\x1falice-password\u3000' });
     assert.equal(trimmed.status, 200, trimmed.text);
