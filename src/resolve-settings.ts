@@ -47,10 +47,16 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
 ]);
 
-/** Simple JWT setting names that were removed upstream; we name the replacement instead of "unknown". */
+/**
+ * Simple JWT setting names that were removed upstream (it refuses them too), by their lowercase
+ * letters alone so `AUTH_TOKEN_CLASS` and `authTokenClass` both match: we name the replacement.
+ */
 const RENAMED: Readonly<Record<string, string>> = {
-  authHeaderType: 'authHeaderTypes',
-  secretKey: 'signingKey',
+  authheadertype: 'authHeaderTypes',
+  secretkey: 'signingKey',
+  authtokenclass: 'authTokenClasses',
+  // TOKEN_BACKEND_CLASS chose the backend; the algorithm and keys choose it here.
+  tokenbackendclass: 'algorithm',
 };
 
 /**
@@ -66,7 +72,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   }
   for (const name of Object.keys(options)) {
     if (KNOWN_OPTIONS.has(name)) continue;
-    const hint = RENAMED[name] ?? closestOption(name);
+    const hint = RENAMED[name.toLowerCase().replace(/_/g, '')] ?? closestOption(name);
     throw new SettingsError(name, `unknown option${hint ? `; did you mean "${hint}"?` : ''}`);
   }
   const o = options;

@@ -57,6 +57,13 @@ test('resolveSettings names an unknown option, hinting the right name', () => {
   assert.throws(() => resolveSettings({ signingKey: key, secretKey: 'x' } as SimpleJwtOptions), /did you mean "signingKey"/);
 });
 
+test('resolveSettings names the replacement of each setting Simple JWT removed, in either spelling', () => {
+  const removed = { AUTH_HEADER_TYPE: 'authHeaderTypes', authTokenClass: 'authTokenClasses', AUTH_TOKEN_CLASS: 'authTokenClasses', SECRET_KEY: 'signingKey', TOKEN_BACKEND_CLASS: 'algorithm' };
+  for (const [name, replacement] of Object.entries(removed)) {
+    assert.throws(() => resolveSettings({ signingKey: key, [name]: 'x' } as SimpleJwtOptions), new RegExp(`"${name}".*did you mean "${replacement}"`), name);
+  }
+});
+
 test('resolveSettings refuses an unknown algorithm', () => {
   assert.equal(settingOf({ signingKey: key, algorithm: 'HS1024' }), 'algorithm');
   assert.throws(() => resolveSettings({ signingKey: key, algorithm: 'none' as 'HS256' }), /Unrecognized algorithm type 'none'/);
