@@ -4,54 +4,6 @@
  */
 
 export interface paths {
-    "/token/sliding": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Obtain a sliding token
-         * @description Exchanges a username and password for a sliding token (Simple JWT's
-         *     `TokenObtainSlidingView`): one token that authenticates requests until its `exp` and can be
-         *     renewed at `POST /token/sliding/refresh` until its `refresh_exp`. A security name whose
-         *     `authTokenClasses` include `SlidingToken` accepts it as `Authorization: Bearer <token>`.
-         *
-         *     Failures are those of `POST /token`: an unknown user, a wrong password, an inactive user and
-         *     a failing authentication rule all answer the same 401.
-         */
-        post: operations["token_obtain_sliding"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/token/sliding/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Refresh a sliding token
-         * @description Renews a sliding token whose `exp` has not passed and whose refresh window is open: the same
-         *     token id and window, a new `exp` and `iat` (Simple JWT's `TokenRefreshSlidingView`). The
-         *     token's user must still exist and be active, and a blacklisted sliding token is refused.
-         */
-        post: operations["token_refresh_sliding"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/token": {
         parameters: {
             query?: never;
@@ -153,6 +105,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/token/sliding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Obtain a sliding token
+         * @description Exchanges a username and password for a sliding token (Simple JWT's
+         *     `TokenObtainSlidingView`): one token that authenticates requests until its `exp` and can be
+         *     renewed at `POST /token/sliding/refresh` until its `refresh_exp`. A security name whose
+         *     `authTokenClasses` include `SlidingToken` accepts it as `Authorization: Bearer <token>`.
+         *
+         *     Failures are those of `POST /token`: an unknown user, a wrong password, an inactive user and
+         *     a failing authentication rule all answer the same 401.
+         */
+        post: operations["token_obtain_sliding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/sliding/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh a sliding token
+         * @description Renews a sliding token whose `exp` has not passed and whose refresh window is open: the same
+         *     token id and window, a new `exp` and `iat` (Simple JWT's `TokenRefreshSlidingView`). The
+         *     token's user must still exist and be active, and a blacklisted sliding token is refused.
+         */
+        post: operations["token_refresh_sliding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -177,12 +177,12 @@ export interface components {
         FieldErrors: {
             [key: string]: string[];
         };
-        /** @description 400 for a body that is not JSON, 415 for an unsupported media type, 5xx generic errors. */
+        /** @description 400 for a body that is not JSON, 413 for a body too large, 415 for an unsupported media type, 5xx generic errors. */
         DetailErrorBody: {
             /** @example JSON parse error - Unexpected token */
             detail: string;
             /**
-             * @description `service_unavailable` (503) or `server_error` (500); absent on 400 and 415.
+             * @description `service_unavailable` (503) or `server_error` (500); absent on 400, 413 and 415.
              * @example service_unavailable
              */
             code?: string;
@@ -275,137 +275,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    token_obtain_sliding: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "username": "alice",
-                 *       "password": "correct horse battery staple"
-                 *     }
-                 */
-                "application/json": components["schemas"]["TokenObtainPairRequest"];
-            };
-        };
-        responses: {
-            /** @description The new sliding token */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SlidingTokenResponse"];
-                };
-            };
-            /** @description A field is missing, blank, null or not a string; or the body is not a JSON object */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["DetailErrorBody"];
-                };
-            };
-            /** @description No active account matches the credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountErrorBody"];
-                };
-            };
-            /** @description The body is neither JSON nor a form */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DetailErrorBody"];
-                };
-            };
-            /** @description The user store (or the blacklist store, which records issued sliding tokens) is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DetailErrorBody"];
-                };
-            };
-        };
-    };
-    token_refresh_sliding: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyIsImV4cCI6MTc2NzI2OTEwMCwiaWF0IjoxNzY3MjY4ODAwLCJqdGkiOiIwZjFlMmQzYzRiNWE0OTY4Nzc2NjU1NDQzMzIyMTEwMCIsInJlZnJlc2hfZXhwIjoxNzY3MzU1MjAwLCJ1c2VyX2lkIjoiMSJ9.Mc7z-WGFcMgK-3QpB2ww4yPn2eeJqOQ6hV6rVBtPeeo"
-                 *     }
-                 */
-                "application/json": components["schemas"]["TokenRefreshSlidingRequest"];
-            };
-        };
-        responses: {
-            /** @description The renewed sliding token */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SlidingTokenResponse"];
-                };
-            };
-            /** @description The field is missing, blank, null or not a string; or the body is not a JSON object */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["DetailErrorBody"];
-                };
-            };
-            /** @description The token was refused (code `token_not_valid`), or its user no longer may log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenErrorBody"] | components["schemas"]["AccountErrorBody"];
-                };
-            };
-            /** @description The body is neither JSON nor a form */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DetailErrorBody"];
-                };
-            };
-            /** @description The user store or the blacklist store is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DetailErrorBody"];
-                };
-            };
-        };
-    };
     token_obtain_pair: {
         parameters: {
             query?: never;
@@ -422,6 +291,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["TokenObtainPairRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenObtainPairRequest"];
             };
         };
         responses: {
@@ -452,8 +322,26 @@ export interface operations {
                     "application/json": components["schemas"]["AccountErrorBody"];
                 };
             };
-            /** @description The body is neither JSON nor a form */
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -487,6 +375,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRefreshRequest"];
             };
         };
         responses: {
@@ -517,8 +406,26 @@ export interface operations {
                     "application/json": components["schemas"]["TokenErrorBody"] | components["schemas"]["AccountErrorBody"];
                 };
             };
-            /** @description The body is neither JSON nor a form */
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -552,6 +459,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["TokenVerifyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenVerifyRequest"];
             };
         };
         responses: {
@@ -582,8 +490,26 @@ export interface operations {
                     "application/json": components["schemas"]["TokenErrorBody"];
                 };
             };
-            /** @description The body is neither JSON nor a form */
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -617,6 +543,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["TokenRefreshRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRefreshRequest"];
             };
         };
         responses: {
@@ -647,7 +574,16 @@ export interface operations {
                     "application/json": components["schemas"]["TokenErrorBody"];
                 };
             };
-            /** @description The body is neither JSON nor a form */
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -656,7 +592,185 @@ export interface operations {
                     "application/json": components["schemas"]["DetailErrorBody"];
                 };
             };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
             /** @description The blacklist store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
+    token_obtain_sliding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "alice",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TokenObtainPairRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenObtainPairRequest"];
+            };
+        };
+        responses: {
+            /** @description The new sliding token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlidingTokenResponse"];
+                };
+            };
+            /** @description A field is missing, blank, null or not a string; or the body is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description No active account matches the credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountErrorBody"];
+                };
+            };
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The user store (or the blacklist store, which records issued sliding tokens) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
+    token_refresh_sliding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyIsImV4cCI6MTc2NzI2OTEwMCwiaWF0IjoxNzY3MjY4ODAwLCJqdGkiOiIwZjFlMmQzYzRiNWE0OTY4Nzc2NjU1NDQzMzIyMTEwMCIsInJlZnJlc2hfZXhwIjoxNzY3MzU1MjAwLCJ1c2VyX2lkIjoiMSJ9.Mc7z-WGFcMgK-3QpB2ww4yPn2eeJqOQ6hV6rVBtPeeo"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TokenRefreshSlidingRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRefreshSlidingRequest"];
+            };
+        };
+        responses: {
+            /** @description The renewed sliding token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlidingTokenResponse"];
+                };
+            };
+            /** @description The field is missing, blank, null or not a string; or the body is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The token was refused (code `token_not_valid`), or its user no longer may log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenErrorBody"] | components["schemas"]["AccountErrorBody"];
+                };
+            };
+            /** @description The body is larger than 2.5 MB (Django's DATA_UPLOAD_MAX_MEMORY_SIZE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The body is neither JSON nor a form, or has no Content-Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The user store or the blacklist store is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

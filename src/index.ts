@@ -52,5 +52,7 @@ export type { OpenApiRouteOptions } from './koa/open-api-route.js';
 export { docsRoute } from './koa/docs-route.js';
 export type { DocsRouteOptions } from './koa/docs-route.js';
 export type { TokenPair } from './services/obtain-token-pair.js';
+// The error bodies, for `@Response<...>` on your own protected tsoa routes.
+export type { AuthenticationErrorBody, DetailErrorBody, TokenClassMessage } from './controllers/token-models.js';
 export type { RefreshResult } from './services/refresh-access-token.js';
 export type { SlidingTokenResult } from './services/obtain-sliding-token.js';

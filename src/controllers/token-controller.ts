@@ -7,6 +7,8 @@ import {
   EXAMPLE_REFRESH_TOKEN,
   EXAMPLE_REFRESHED_ACCESS_TOKEN,
   EXAMPLE_ROTATED_REFRESH_TOKEN,
+  EXAMPLE_REQUEST_TOO_LARGE,
+  EXAMPLE_SERVER_ERROR,
   EXAMPLE_SERVICE_UNAVAILABLE,
   EXAMPLE_UNSUPPORTED_MEDIA_TYPE,
 } from './token-examples.js';
@@ -54,8 +56,10 @@ export class TokenController extends Controller {
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_NOT_A_DICTIONARY)
   @Response<AccountErrorBody>(401, 'No active account matches the credentials', { detail: 'No active account found with the given credentials' })
-  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form, or has no Content-Type', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
+  @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: TokenObtainPairRequest, @Request() request: KoaRequest): Promise<TokenPairResponse> {
     return this.jwt.obtainTokenPair(body, request.ctx);
   }
@@ -84,8 +88,10 @@ export class TokenController extends Controller {
   @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'Token has wrong type', code: 'token_not_valid' })
   @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: 'No active account found for the given token.' })
   @Response<TokenErrorBody | AccountErrorBody>(401, 'The token was refused (code `token_not_valid`), or its user no longer may log in', { detail: "The user's password has been changed." })
-  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form, or has no Content-Type', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The user store or the blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
+  @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
     return this.jwt.refreshAccessToken(body.refresh);
   }
@@ -108,8 +114,10 @@ export class TokenController extends Controller {
   @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; the body is not a JSON object; or (with blacklistAfterRotation) the token is blacklisted', EXAMPLE_PARSE_ERROR)
   @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is expired', code: 'token_not_valid' })
   @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is invalid', code: 'token_not_valid' })
-  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form, or has no Content-Type', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
+  @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async verify(@Body() body: TokenVerifyRequest): Promise<EmptyResponse> {
     return this.jwt.verifyToken(body.token);
   }
@@ -134,8 +142,10 @@ export class TokenController extends Controller {
   @Response<FieldErrors | DetailErrorBody>(400, 'The field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
   @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token is blacklisted', code: 'token_not_valid' })
   @Response<TokenErrorBody>(401, 'The token was refused (code `token_not_valid`)', { detail: 'Token has wrong type', code: 'token_not_valid' })
-  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form, or has no Content-Type', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
+  @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
+  @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async blacklist(@Body() body: TokenRefreshRequest): Promise<EmptyResponse> {
     return this.jwt.blacklistToken(body.refresh);
   }

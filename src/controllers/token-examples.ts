@@ -27,6 +27,10 @@ export const EXAMPLE_RENEWED_SLIDING_TOKEN =
 export const EXAMPLE_UNSUPPORTED_MEDIA_TYPE = { detail: 'Unsupported media type "text/plain" in request.' };
 /** 503 body when a store's database fails. */
 export const EXAMPLE_SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' };
+/** 413 body for a body over 2.5 MB. */
+export const EXAMPLE_REQUEST_TOO_LARGE = { detail: 'Request body exceeded 2621440 bytes.' };
+/** 500 body for an unexpected failure (a throwing hook, a bug): generic, the cause is logged. */
+export const EXAMPLE_SERVER_ERROR = { detail: 'A server error occurred.', code: 'server_error' };
 /** 400 body for a body that is not JSON. */
 export const EXAMPLE_PARSE_ERROR = { detail: 'JSON parse error - Unexpected end of JSON input' };
 /** 400 body for a JSON body that is not an object. */

@@ -72,12 +72,28 @@ export interface AccountErrorBody {
   detail: string;
 }
 
-/** 400 for a body that is not JSON, 415 for an unsupported media type, 5xx generic errors. */
+/** 400 for a body that is not JSON, 413 for a body too large, 415 for an unsupported media type, 5xx generic errors. */
 export interface DetailErrorBody {
   /** @example "JSON parse error - Unexpected token" */
   detail: string;
-  /** `service_unavailable` (503) or `server_error` (500); absent on 400 and 415. @example "service_unavailable" */
+  /** `service_unavailable` (503) or `server_error` (500); absent on 400, 413 and 415. @example "service_unavailable" */
   code?: string;
+}
+
+/**
+ * 401 from a route protected with `@Security`: without `code` when no credentials were sent
+ * (`Authentication credentials were not provided.`); otherwise with `code` (`token_not_valid`,
+ * `bad_authorization_header`, `user_not_found`, `user_inactive`, `password_changed`) and, for a
+ * refused token, `messages` listing why each accepted token class refused it. Declare it on your
+ * own protected routes: `@Response<AuthenticationErrorBody>(401, 'Not authenticated')`.
+ * @example {"detail": "Given token not valid for any token type", "code": "token_not_valid", "messages": [{"token_class": "AccessToken", "token_type": "access", "message": "Token is expired"}]}
+ */
+export interface AuthenticationErrorBody {
+  /** @example "Authentication credentials were not provided." */
+  detail: string;
+  /** @example "token_not_valid" */
+  code?: string;
+  messages?: TokenClassMessage[];
 }
 
 /** A sliding token to renew (`POST /token/sliding/refresh`). */

@@ -75,11 +75,14 @@ test('every operation has a summary, a description, and a request body and 200 b
   }
 });
 
-test('every operation documents 400, 401, 415 and 503 with the bodies it really sends', () => {
+test('every operation documents 400, 401, 413, 415, 500 and 503 with the bodies it really sends, and takes JSON or a form', () => {
   const tokenEndpoints = ['token_refresh', 'token_refresh_sliding'];
   for (const { operation } of operations) {
     const id = operation.operationId ?? '';
-    assert.deepEqual(Object.keys(operation.responses).sort(), ['200', '400', '401', '415', '503'], id);
+    assert.deepEqual(Object.keys(operation.responses).sort(), ['200', '400', '401', '413', '415', '500', '503'], id);
+    const content = operation.requestBody?.content ?? {};
+    assert.deepEqual(Object.keys(content), ['application/json', 'application/x-www-form-urlencoded'], id);
+    assert.deepEqual(content['application/x-www-form-urlencoded']?.schema, content['application/json']?.schema, `${id}: one schema for both`);
     assert.deepEqual(refs(operation, '400'), ['DetailErrorBody', 'FieldErrors'], id);
     const expected401 = id.startsWith('token_obtain')
       ? ['AccountErrorBody']
@@ -87,9 +90,8 @@ test('every operation documents 400, 401, 415 and 503 with the bodies it really 
         ? ['AccountErrorBody', 'TokenErrorBody']
         : ['TokenErrorBody'];
     assert.deepEqual(refs(operation, '401'), expected401, id);
-    assert.deepEqual(refs(operation, '415'), ['DetailErrorBody'], id);
-    assert.deepEqual(refs(operation, '503'), ['DetailErrorBody'], id);
-    for (const status of ['400', '401', '415', '503']) {
+    for (const status of ['413', '415', '500', '503']) assert.deepEqual(refs(operation, status), ['DetailErrorBody'], `${id} ${status}`);
+    for (const status of ['400', '401', '413', '415', '500', '503']) {
       assert.ok(Object.keys(operation.responses[status]?.content?.['application/json']?.examples ?? {}).length > 0, `${id} ${status}: examples`);
     }
   }

@@ -1,5 +1,8 @@
 import { Controller, Get, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
+// In an app: import type { AuthenticationErrorBody, DetailErrorBody } from 'koa-simple-jwt'. (From
+// src/index.ts tsoa would also find the library's own controllers, which the app mounts separately.)
+import type { AuthenticationErrorBody, DetailErrorBody } from '../../../src/controllers/token-models.js';
 
 /** Who the bearer of the access token is. */
 export interface Me {
@@ -19,7 +22,8 @@ export class MeController extends Controller {
    */
   @Get()
   @Security('jwt')
-  @Response(401, 'No valid access token')
+  @Response<AuthenticationErrorBody>(401, 'No valid access token, or its user is gone, inactive or has changed password')
+  @Response<DetailErrorBody>(503, 'The user store is unavailable')
   public async me(@Request() request: KoaRequest): Promise<Me> {
     return describeUser(request);
   }
@@ -30,7 +34,8 @@ export class MeController extends Controller {
    */
   @Get('sliding')
   @Security('jwt_sliding')
-  @Response(401, 'No valid sliding token')
+  @Response<AuthenticationErrorBody>(401, 'No valid sliding token (or it is blacklisted), or its user is gone, inactive or has changed password')
+  @Response<DetailErrorBody>(503, 'The user store or the blacklist is unavailable')
   public async meBySlidingToken(@Request() request: KoaRequest): Promise<Me> {
     return describeUser(request);
   }
@@ -41,7 +46,8 @@ export class MeController extends Controller {
    */
   @Get('any')
   @Security('jwt_any')
-  @Response(401, 'Neither a valid access token nor a valid sliding token')
+  @Response<AuthenticationErrorBody>(401, 'Neither a valid access token nor a valid sliding token, or the user is gone, inactive or has changed password')
+  @Response<DetailErrorBody>(503, 'The user store or the blacklist is unavailable')
   public async meByAnyToken(@Request() request: KoaRequest): Promise<Me> {
     return describeUser(request);
   }
