@@ -13,10 +13,23 @@ export interface OpenApiDocumentOptions {
   prefix?: string;
   /**
    * The security names the app configures (`Object.keys(jwt.settings.authTokenClasses)`); each
-   * becomes an HTTP bearer scheme in `components.securitySchemes`. Default `['jwt']`, the
-   * default `authTokenClasses`.
+   * becomes a scheme in `components.securitySchemes` (see `authHeaderTypes`). Default `['jwt']`,
+   * the default `authTokenClasses`.
    */
   securityNames?: readonly string[];
+  /**
+   * The keywords the app accepts before the token (`jwt.settings.authHeaderTypes`, Simple JWT's
+   * `AUTH_HEADER_TYPES`), the first one being the one clients are told to send. Default
+   * `['Bearer']`. With any other first keyword, or another `authHeaderName`, the schemes are
+   * `apiKey` schemes whose description says the exact value to send.
+   */
+  authHeaderTypes?: string | readonly string[];
+  /**
+   * The header the app reads the token from (`jwt.settings.authHeaderName`, Simple JWT's
+   * `AUTH_HEADER_NAME`; Django's `HTTP_X_ACCESS_TOKEN` form is accepted too, as by the setting).
+   * Default `'Authorization'`.
+   */
+  authHeaderName?: string;
   /**
    * The obtain endpoints' login-name field (`jwt.settings.usernameField`, from the user store),
    * when it is not `username`: the request schemas and examples then name it. Default `'username'`.
@@ -37,21 +50,26 @@ let parsed: OpenApiDocument | undefined;
 /**
  * A fresh copy of the token routes' OpenAPI document for an app that mounts them under `prefix`:
  * its `servers` entry is the prefix (the paths stay `/token`, `/token/refresh`, ..., relative to
- * it), and every security name is an HTTP bearer scheme that the app's own operations can refer
- * to (`@Security('jwt')`). The caller may change the copy freely.
+ * it), and every security name is a security scheme that the app's own operations can refer to
+ * (`@Security('jwt')`). The caller may change the copy freely.
  *
- * A custom `authHeaderTypes` or `authHeaderName` is not reflected: the schemes say
- * `Authorization: Bearer`.
+ * The schemes are HTTP `bearer` schemes when the app reads `Authorization: Bearer <token>` (the
+ * defaults). With another `authHeaderTypes` or `authHeaderName` they are `apiKey` schemes on that
+ * header, whose description gives the value to send (`JWT <token>`): a client built for `bearer`
+ * would send `Bearer`, and the app would answer 401.
  *
  * @example
- * const jwt = createSimpleJwt({ signingKey, userStore });
+ * const jwt = createSimpleJwt({ signingKey, userStore, authHeaderTypes: ['JWT'] });
  * app.use(jwt.routes({ prefix: '/api' }));
  * const document = openApiDocument({
  *   prefix: '/api',
  *   securityNames: Object.keys(jwt.settings.authTokenClasses),
  *   blacklist: jwt.settings.blacklistStore !== undefined,
+ *   authHeaderTypes: jwt.settings.authHeaderTypes,
+ *   authHeaderName: jwt.settings.authHeaderName,
  * });
  * document.servers; // [{ url: '/api', description: ... }]
+ * document.components?.securitySchemes?.jwt; // { type: 'apiKey', in: 'header', name: 'authorization', ... }
  * app.use(openApiRoute({ path: '/api/openapi.json', document }));
  */
 export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDocument {
@@ -60,6 +78,8 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   if (!Array.isArray(securityNames) || securityNames.some((name) => typeof name !== 'string' || name === '')) {
     throw new TypeError(`openApiDocument: securityNames must be a list of non-empty strings, got ${JSON.stringify(securityNames)}`);
   }
+  const headerTypes = authHeaderTypes(options.authHeaderTypes);
+  const header = authHeaderName(options.authHeaderName);
   const document = structuredClone(loadSpec());
   if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
   const usernameField = options.usernameField ?? 'username';
@@ -69,16 +89,59 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   if (usernameField !== 'username') renameUsernameField(document, usernameField);
   document.servers = [{ url: prefix || '/', description: 'Where this app serves the token routes' }];
   const schemes: Record<string, unknown> = { ...document.components?.securitySchemes };
-  for (const name of securityNames) {
-    schemes[name] = {
+  for (const name of securityNames) schemes[name] = securityScheme(name, headerTypes, header);
+  document.components = { ...document.components, securitySchemes: schemes };
+  return document;
+}
+
+/**
+ * The scheme for one security name. `http` `bearer` makes clients send `Authorization: Bearer
+ * <token>` (RFC 6750 section 2.1), so it is right only for the header `Authorization` (names are
+ * case-insensitive, RFC 7230 section 3.2) with `Bearer` first. The keyword is compared exactly:
+ * RFC 7235 makes schemes case-insensitive, but the app matches `authHeaderTypes` case-sensitively
+ * (as Simple JWT does) and clients send `Bearer`, so `['bearer']` needs the apiKey scheme. An
+ * `apiKey` value is sent as given, so its description spells out the keyword, a space and the token.
+ */
+function securityScheme(name: string, headerTypes: readonly string[], header: string): Record<string, unknown> {
+  const [first, ...others] = headerTypes.map((type) => `\`${type} <token>\``);
+  const alternatives = others.length === 0 ? '' : ` (also accepted: ${others.join(', ')})`;
+  if (header.toLowerCase() === 'authorization' && headerTypes[0] === 'Bearer') {
+    return {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: `A token accepted by the security name "${name}", sent as \`Authorization: Bearer <token>\`.`,
+      description: `A token accepted by the security name "${name}", sent as \`Authorization: Bearer <token>\`${alternatives}.`,
     };
   }
-  document.components = { ...document.components, securitySchemes: schemes };
-  return document;
+  return {
+    type: 'apiKey',
+    in: 'header',
+    name: header,
+    description:
+      `A token accepted by the security name "${name}". Send ${first} as the \`${header}\` header${alternatives}: ` +
+      'the value is the keyword, one space, then the token.',
+  };
+}
+
+/** `authHeaderTypes` as the setting takes it: one keyword or a non-empty list, without spaces. */
+function authHeaderTypes(value: string | readonly string[] | undefined): readonly string[] {
+  const types = typeof value === 'string' ? [value] : (value ?? ['Bearer']);
+  if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === 'string' && /^\S+$/.test(type))) {
+    throw new TypeError(`openApiDocument: authHeaderTypes must be a non-empty list of keywords without spaces, e.g. ["Bearer"], got ${JSON.stringify(value)}`);
+  }
+  return types;
+}
+
+/**
+ * `authHeaderName` as the setting takes it: an HTTP header name, kept as written, or Django's
+ * META key (`HTTP_X_ACCESS_TOKEN`), turned into the header name (`x-access-token`).
+ */
+function authHeaderName(value: string | undefined): string {
+  const name = value ?? 'Authorization';
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(name)) {
+    throw new TypeError(`openApiDocument: authHeaderName must be a header name such as "Authorization", got ${JSON.stringify(value)}`);
+  }
+  return name.startsWith('HTTP_') ? name.slice(5).replace(/_/g, '-').toLowerCase() : name;
 }
 
 /** Operations whose request body carries the login name. */
