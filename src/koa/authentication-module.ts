@@ -1,6 +1,7 @@
 import { InternalError, SimpleJwtError } from '../errors.js';
 import { instanceFrom } from './instance-context.js';
 import type { Request } from 'koa';
+import type { SimpleJwt } from '../create-simple-jwt.js';
 
 /**
  * The function tsoa calls for `@Security(name, scopes)` (name it in tsoa.json's
@@ -17,8 +18,16 @@ import type { Request } from 'koa';
  * export { koaAuthentication } from 'koa-simple-jwt';
  */
 export async function koaAuthentication(request: Request, securityName: string, scopes: string[] = []): Promise<unknown> {
+  let instance: SimpleJwt;
   try {
-    const instance = instanceFrom(request.ctx);
+    instance = instanceFrom(request.ctx);
+  } catch (error) {
+    // A setup mistake (no `jwt.middleware()`), and no error middleware of ours to report it: say
+    // why on the app's error event, where Koa logs it, and answer a generic 500.
+    request.ctx.app.emit('error', error, request.ctx);
+    throw new InternalError(error);
+  }
+  try {
     const header = request.headers[instance.settings.authHeaderName];
     const { user, token } = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
     request.ctx.state.user = user;

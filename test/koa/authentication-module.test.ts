@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Koa from 'koa';
+import { Router } from '@koa/router';
+import { RegisterRoutes } from '../../examples/demo/generated/routes.js';
 import { createSimpleJwt, koaAuthentication } from '../../src/index.js';
 import { ManualClock, SIGNING_KEY, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
 import { serve } from '../support/http.js';
@@ -159,6 +161,27 @@ describe('koaAuthentication with required scopes', () => {
       assert.equal(allowed.status, 200);
     } finally {
       await scoped.close();
+    }
+  });
+});
+
+describe('koaAuthentication without jwt.middleware()', () => {
+  test('answers a generic 500 and reports the fix on the app\'s error event, where Koa logs it', async () => {
+    const app = new Koa();
+    app.silent = true;
+    const reported: Error[] = [];
+    app.on('error', (error: Error) => reported.push(error));
+    const router = new Router({ prefix: '/api' });
+    RegisterRoutes(router);
+    app.use(router.routes());
+    const bare = await serve(app);
+    try {
+      const response = await bare.request('/api/me', { headers: { authorization: 'Bearer x.y.z' } });
+      assert.equal(response.status, 500);
+      assert.doesNotMatch(response.text, /middleware/);
+      assert.ok(reported.some((error) => /add app\.use\(jwt\.middleware\(\)\)/.test(error.message)), reported.map(String).join('; '));
+    } finally {
+      await bare.close();
     }
   });
 });
