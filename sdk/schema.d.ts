@@ -316,6 +316,8 @@ export interface operations {
             /** @description No active account matches the credentials */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -400,6 +402,8 @@ export interface operations {
             /** @description The token was refused (code `token_not_valid`), or its user no longer may log in */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -484,6 +488,8 @@ export interface operations {
             /** @description The token was refused (code `token_not_valid`) */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -568,6 +574,8 @@ export interface operations {
             /** @description The token was refused (code `token_not_valid`) */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -653,6 +661,8 @@ export interface operations {
             /** @description No active account matches the credentials */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -737,6 +747,8 @@ export interface operations {
             /** @description The token was refused (code `token_not_valid`), or its user no longer may log in */
             401: {
                 headers: {
+                    /** @description The challenge, with the first configured header type: `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

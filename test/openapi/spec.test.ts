@@ -91,6 +91,8 @@ test('every operation documents 400, 401, 413, 415, 500 and 503 with the bodies 
         : ['TokenErrorBody'];
     assert.deepEqual(refs(operation, '401'), expected401, id);
     for (const status of ['413', '415', '500', '503']) assert.deepEqual(refs(operation, status), ['DetailErrorBody'], `${id} ${status}`);
+    const challenge = (operation.responses['401'] as { headers?: Record<string, unknown> }).headers;
+    assert.ok(challenge?.['WWW-Authenticate'], `${id} 401: the WWW-Authenticate header every 401 carries`);
     for (const status of ['400', '401', '413', '415', '500', '503']) {
       assert.ok(Object.keys(operation.responses[status]?.content?.['application/json']?.examples ?? {}).length > 0, `${id} ${status}: examples`);
     }
