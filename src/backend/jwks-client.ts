@@ -2,6 +2,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Algorithm } from '../settings.js';
 import { TokenBackendError } from './token-backend.js';
+import { asymmetricKeyMismatch } from './resolve-keys.js';
 
 /** Options for {@link createJwksClient}. */
 export interface JwksClientOptions {
@@ -39,11 +40,34 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The largest JWK Set read (real ones are a few kilobytes). */
+const MAX_JWKS_BYTES = 1024 * 1024;
+
+/** The response body as text, refused once it passes `limit` bytes (whatever Content-Length says). */
+async function readLimited(response: Response, limit: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw invalid(`JWKS response is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * Builds the kid → key map from a JWK Set, keeping only keys we may verify with: `use` "sig" or
  * absent (RFC 7517 §4.2), `key_ops` absent or containing "verify" (§4.3), `alg` absent or equal to
  * ours (§4.4), a non-empty `kid` (PyJWKClient needs one), and an RSA/EC/OKP key node:crypto can
- * import. A symmetric ("oct") key is never taken from a URL. Unusable entries are skipped.
+ * import that fits the algorithm as a configured key must (RSA of at least 2048 bits, the right
+ * curve). A symmetric ("oct") key is never taken from a URL. Unusable entries are skipped.
  */
 function parseJwks(body: unknown, algorithm: Algorithm): Map<string, KeyObject> {
   if (!isObject(body) || !Array.isArray(body.keys)) throw invalid('JWKS response is not a JWK Set');
@@ -57,7 +81,8 @@ function parseJwks(body: unknown, algorithm: Algorithm): Map<string, KeyObject> 
     if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') continue;
     try {
       const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-      if (key.type === 'public') keys.set(jwk.kid, key);
+      // The rules configured keys follow (RSA of 2048 bits or more, the algorithm's curve...).
+      if (key.type === 'public' && asymmetricKeyMismatch(algorithm, key) === undefined) keys.set(jwk.kid, key);
     } catch {
       // An entry node:crypto cannot import (unknown curve, bad encoding) is skipped, as PyJWKSet does.
     }
@@ -105,9 +130,10 @@ export function createJwksClient(options: JwksClientOptions): JwksClient {
     const attempt = (async () => {
       const response = await fetchImpl(url, { signal: controller.signal, headers: { accept: 'application/json' } });
       if (!response.ok) throw invalid(`JWKS fetch failed: HTTP ${response.status}`);
+      const text = await readLimited(response, MAX_JWKS_BYTES);
       let body: unknown;
       try {
-        body = await response.json();
+        body = JSON.parse(text);
       } catch {
         throw invalid('JWKS response is not JSON');
       }

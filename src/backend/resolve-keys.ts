@@ -90,34 +90,41 @@ function hmacKey(algorithm: Algorithm, input: KeyInput, enforceKeyLength: boolea
   return key;
 }
 
-/** Refuses a key whose type or parameters do not fit the algorithm (RFC 7518 §3.3-§3.5, RFC 8037 §3.1). */
-function checkAsymmetric(algorithm: Algorithm, key: KeyObject, setting: KeySetting): void {
+/**
+ * Why an asymmetric key does not fit the algorithm (RFC 7518 §3.3-§3.5, RFC 8037 §3.1), or
+ * undefined when it fits. The same rule for configured keys and for keys from a JWK Set.
+ */
+export function asymmetricKeyMismatch(algorithm: Algorithm, key: KeyObject): string | undefined {
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   const family = algorithm.slice(0, 2);
-  const fail = (why: string): never => {
-    throw new SettingsError(setting, `not a valid key for ${algorithm}: ${why}`);
-  };
   if (family === 'RS' || family === 'PS') {
     const allowed = family === 'RS' ? ['rsa'] : ['rsa', 'rsa-pss'];
-    if (type === undefined || !allowed.includes(type)) fail(`expected an RSA key, got ${type ?? 'none'}`);
+    if (type === undefined || !allowed.includes(type)) return `expected an RSA key, got ${type ?? 'none'}`;
     // RFC 7518 §3.3 and §3.5: "A key of size 2048 bits or larger MUST be used".
-    if ((details.modulusLength ?? 0) < 2048) fail(`RSA keys must be at least 2048 bits, got ${details.modulusLength}`);
+    if ((details.modulusLength ?? 0) < 2048) return `RSA keys must be at least 2048 bits, got ${details.modulusLength}`;
     if (type === 'rsa-pss' && details.hashAlgorithm !== undefined) {
       const hash = `sha${algorithm.slice(2)}`;
       if (details.hashAlgorithm !== hash || details.mgf1HashAlgorithm !== hash) {
-        fail(`the RSA-PSS key is restricted to ${details.hashAlgorithm}`);
+        return `the RSA-PSS key is restricted to ${details.hashAlgorithm}`;
       }
       // RFC 7518 §3.5: the salt is as long as the hash output; a key demanding more cannot sign PS*.
-      if ((details.saltLength ?? 0) > Number(algorithm.slice(2)) / 8) fail('the RSA-PSS key demands a longer salt');
+      if ((details.saltLength ?? 0) > Number(algorithm.slice(2)) / 8) return 'the RSA-PSS key demands a longer salt';
     }
   } else if (family === 'ES') {
-    if (type !== 'ec') fail(`expected an EC key, got ${type ?? 'none'}`);
+    if (type !== 'ec') return `expected an EC key, got ${type ?? 'none'}`;
     const curve = EC_CURVES[algorithm];
-    if (details.namedCurve !== curve) fail(`expected curve ${curve}, got ${details.namedCurve}`);
+    if (details.namedCurve !== curve) return `expected curve ${curve}, got ${details.namedCurve}`;
   } else if (algorithm === 'EdDSA') {
-    if (type !== 'ed25519' && type !== 'ed448') fail(`expected an Ed25519 or Ed448 key, got ${type ?? 'none'}`);
+    if (type !== 'ed25519' && type !== 'ed448') return `expected an Ed25519 or Ed448 key, got ${type ?? 'none'}`;
   }
+  return undefined;
+}
+
+/** Refuses a configured key whose type or parameters do not fit the algorithm. */
+function checkAsymmetric(algorithm: Algorithm, key: KeyObject, setting: KeySetting): void {
+  const why = asymmetricKeyMismatch(algorithm, key);
+  if (why !== undefined) throw new SettingsError(setting, `not a valid key for ${algorithm}: ${why}`);
 }
 
 function privateKey(algorithm: Algorithm, input: KeyInput): KeyObject {

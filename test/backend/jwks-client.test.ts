@@ -245,6 +245,22 @@ describe('decode with jwkUrl', () => {
     }
   });
 
+  it('skips keys a configured key could not be: an RSA key under 2048 bits', async () => {
+    const weak = generatedPair('rsa1024');
+    const server = await serveJson(() => ({ keys: [jwk(weak.publicKey, { kid: 'weak', use: 'sig' })] }));
+    const token = jwt.sign(payload, createPrivateKey(weak.privateKey), { algorithm: 'RS256', noTimestamp: true, keyid: 'weak', allowInsecureKeySizes: true });
+    await invalid(backendFor(server.url, makeClock()).decode(token), /did not contain any signing keys/);
+  });
+
+  it('refuses a JWK Set larger than 1 MB without reading it all', async () => {
+    const padding = 'x'.repeat(2 * 1024 * 1024);
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ...JWKS, padding }));
+    });
+    await invalid(backendFor(server.url, makeClock()).decode(tokenWithKid(KID)), /larger than 1048576 bytes/);
+  });
+
   it('does not refetch on every request while the server is failing', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(503);
