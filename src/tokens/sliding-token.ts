@@ -14,13 +14,17 @@ export class SlidingToken extends Token {
   }
 
   /**
-   * A sliding refresh re-issues the same jti with a later `exp`, up to the refresh window, so the
-   * outstanding row (and with it any blacklist entry) must live until the window closes. Simple
-   * JWT keeps the first `exp` here, and its flush can resurrect a blacklisted sliding token.
+   * A sliding refresh re-issues the same jti with a later `exp`, so the outstanding row (and with
+   * it any blacklist entry) must live as long as any renewal can: the last one may come at the end
+   * of the refresh window (plus leeway) and gives `exp` = then + `slidingTokenLifetime`, accepted
+   * for `leeway` more. Simple JWT keeps the first `exp` here, and its flush can resurrect a
+   * blacklisted sliding token.
    */
   override flushAfter(): number {
-    const windowEnd = Number(this.payload[this.context.settings.slidingTokenRefreshExpClaim]);
-    return Number.isFinite(windowEnd) ? Math.max(super.flushAfter(), windowEnd) : super.flushAfter();
+    const { slidingTokenRefreshExpClaim, slidingTokenLifetime, leeway } = this.context.settings;
+    const windowEnd = Number(this.payload[slidingTokenRefreshExpClaim]);
+    const lastExp = windowEnd + leeway + slidingTokenLifetime;
+    return Number.isFinite(windowEnd) ? Math.max(super.flushAfter(), lastExp + leeway) : super.flushAfter();
   }
 
   /** The refresh window is set once, at creation: `now + slidingTokenRefreshLifetime`. */

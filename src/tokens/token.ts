@@ -139,9 +139,13 @@ export abstract class Token {
     };
   }
 
-  /** Epoch seconds after which this token's outstanding row is of no use: its `exp`. */
+  /**
+   * Epoch seconds after which this token's outstanding row is of no use: its `exp` plus `leeway`,
+   * since the token is accepted until then (Simple JWT keeps `exp`, so its flush can bring a
+   * blacklisted token back for `leeway` seconds).
+   */
   flushAfter(): number {
-    return Number(this.payload.exp);
+    return Number(this.payload.exp) + this.context.settings.leeway;
   }
 
   /** Signs the payload (adding `aud`/`iss` when configured). Each call signs again. */

@@ -6,7 +6,7 @@ import { SlidingToken } from '../../src/tokens/sliding-token.js';
 import { AccessToken } from '../../src/tokens/access-token.js';
 import { ManualClock } from '../support/demo.js';
 
-function context(options: { slidingTokenRefreshExpClaim?: string } = {}) {
+function context(options: { slidingTokenRefreshExpClaim?: string; leeway?: number } = {}) {
   const clock = new ManualClock();
   const settings = resolveSettings({ signingKey: 'k'.repeat(32), clock, slidingTokenLifetime: 600, slidingTokenRefreshLifetime: 7200, ...options });
   return { settings, backend: createTokenBackend(settings), clock };
@@ -35,4 +35,19 @@ test('a decoded sliding token keeps its refresh window and refuses other types',
   const decoded = await SlidingToken.decode(ctx, token.sign());
   assert.equal(decoded.payload.refresh_exp, token.payload.refresh_exp);
   await assert.rejects(SlidingToken.decode(ctx, AccessToken.create(ctx).sign()), { message: 'Token has wrong type' });
+});
+
+test('its outstanding row lives until no renewal of it can be accepted: window end + leeway + lifetime + leeway', () => {
+  const ctx = context({ leeway: 30 });
+  const token = SlidingToken.create(ctx);
+  const now = Math.floor(ctx.clock.ms / 1000);
+  // The last renewal may come at refresh_exp + leeway and sets exp 600 s later, accepted 30 s more.
+  assert.equal(token.flushAfter(), now + 7200 + 30 + 600 + 30);
+  assert.equal(token.outstandingRecord('signed').expiresAt.getTime(), (now + 7200 + 30 + 600 + 30) * 1000);
+});
+
+test('an access or refresh token\'s row lives until exp + leeway, while the token is still accepted', () => {
+  const ctx = context({ leeway: 30 });
+  const token = AccessToken.create(ctx);
+  assert.equal(token.flushAfter(), Number(token.payload.exp) + 30);
 });
