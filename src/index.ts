@@ -32,6 +32,7 @@ export { createTokenBackend } from './backend/create-token-backend.js';
 export type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
 export { KnexUserStore } from './stores/knex-user-store.js';
 export { makeDjangoPassword, verifyDjangoPassword } from './stores/django-password.js';
+export type { MakeDjangoPasswordOptions, VerifyDjangoPasswordOptions } from './stores/django-password.js';
 export { migrate } from './stores/migrate.js';
 export type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './stores/blacklist-store.js';
 export { KnexBlacklistStore } from './stores/knex-blacklist-store.js';

@@ -4,12 +4,10 @@
  * created by Django log in here, users created here log in to Django.
  *
  * Only `pbkdf2_sha256` is understood. Any other algorithm (argon2, bcrypt, an unusable `!...`
- * password) verifies as false rather than throwing: to the caller it is simply a wrong password.
+ * password) verifies as false rather than throwing: to the caller it is simply a wrong password,
+ * and it costs what a wrong password costs.
  */
 import { pbkdf2, randomInt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-
-const pbkdf2Async = promisify(pbkdf2);
 
 /** The algorithm name Django writes before the first `$`. */
 const ALGORITHM = 'pbkdf2_sha256';
@@ -25,6 +23,19 @@ const SALT_LENGTH = 22;
 /** A canonical, padded base64 encoding of 32 bytes. */
 const HASH_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
 const ITERATIONS_PATTERN = /^[1-9][0-9]{0,9}$/;
+/** Salt of the run that stands in for a hash that cannot be verified; only the cost matters. */
+const DUMMY_SALT = 'dummysaltdummysalt0000';
+
+/** Options of {@link verifyDjangoPassword}. */
+export interface VerifyDjangoPasswordOptions {
+  /**
+   * PBKDF2 iterations spent when `encoded` cannot be verified (an unusable `!...` password,
+   * another algorithm, a malformed hash), so that such an account answers no faster than a wrong
+   * password or an unknown user. Default {@link DJANGO_DEFAULT_ITERATIONS}; give the count your
+   * stored hashes use.
+   */
+  iterations?: number;
+}
 
 /** Options of {@link makeDjangoPassword}. */
 export interface MakeDjangoPasswordOptions {
@@ -36,30 +47,47 @@ export interface MakeDjangoPasswordOptions {
 
 /**
  * Checks `password` against a Django-encoded hash. Resolves false for a wrong password, for an
- * algorithm other than `pbkdf2_sha256` and for anything malformed; never rejects for bad input.
+ * algorithm other than `pbkdf2_sha256` and for anything malformed; never rejects for a bad
+ * password or hash.
  *
  * The cost is the stored hash's iteration count, spent off the event loop (async PBKDF2), and the
- * final comparison is constant-time.
+ * final comparison is constant-time. A hash that cannot be verified still costs one PBKDF2 run at
+ * `options.iterations`, as Django's `verify_password` runs its default hasher on an unusable or
+ * unknown hash (CVE-2024-39329): otherwise a quick false would reveal that the account exists.
  *
+ * @throws TypeError naming the option when `options.iterations` is unusable.
  * @example
  * const ok = await verifyDjangoPassword('lètmein',
  *   'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=');
  * // ok === true
+ * await verifyDjangoPassword('lètmein', '!unusable', { iterations: 600_000 }); // false, after 600 000 iterations
  */
-export async function verifyDjangoPassword(password: string, encoded: string): Promise<boolean> {
-  if (typeof password !== 'string' || typeof encoded !== 'string') return false;
-  const parts = encoded.split('$');
-  if (parts.length !== 4) return false;
-  const [algorithm, iterationsText, salt, hash] = parts as [string, string, string, string];
-  if (algorithm !== ALGORITHM) return false;
-  if (!ITERATIONS_PATTERN.test(iterationsText)) return false;
-  const iterations = Number(iterationsText);
-  if (iterations > MAX_ITERATIONS) return false;
-  if (salt === '' || !HASH_PATTERN.test(hash)) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await pbkdf2Async(password, salt, iterations, KEY_LENGTH, 'sha256');
+export async function verifyDjangoPassword(
+  password: string,
+  encoded: string,
+  options: VerifyDjangoPasswordOptions = {},
+): Promise<boolean> {
+  const fallbackIterations = checkIterations(options.iterations ?? DJANGO_DEFAULT_ITERATIONS);
+  const parsed = typeof encoded === 'string' ? parseDjangoPassword(encoded) : undefined;
+  if (parsed === undefined || typeof password !== 'string') {
+    await derive(typeof password === 'string' ? password : '', DUMMY_SALT, fallbackIterations);
+    return false;
+  }
+  const actual = await derive(password, parsed.salt, parsed.iterations);
   // Both are exactly KEY_LENGTH bytes (checked by HASH_PATTERN), as timingSafeEqual requires.
-  return timingSafeEqual(actual, expected);
+  return timingSafeEqual(actual, parsed.hash);
+}
+
+/** The fields of a well-formed `pbkdf2_sha256` hash, or undefined. */
+function parseDjangoPassword(encoded: string): { iterations: number; salt: string; hash: Buffer } | undefined {
+  const parts = encoded.split('$');
+  if (parts.length !== 4) return undefined;
+  const [algorithm, iterationsText, salt, hash] = parts as [string, string, string, string];
+  if (algorithm !== ALGORITHM || !ITERATIONS_PATTERN.test(iterationsText)) return undefined;
+  const iterations = Number(iterationsText);
+  if (iterations > MAX_ITERATIONS) return undefined;
+  if (salt === '' || !HASH_PATTERN.test(hash)) return undefined;
+  return { iterations, salt, hash: Buffer.from(hash, 'base64') };
 }
 
 /**
@@ -76,17 +104,31 @@ export async function makeDjangoPassword(
   options: MakeDjangoPasswordOptions = {},
 ): Promise<string> {
   if (typeof password !== 'string') throw new TypeError('password must be a string');
-  const iterations = options.iterations ?? DJANGO_DEFAULT_ITERATIONS;
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new TypeError(`iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`);
-  }
+  const iterations = checkIterations(options.iterations ?? DJANGO_DEFAULT_ITERATIONS);
   const salt = options.salt ?? randomSalt();
   // A `$` would shift the fields of the encoded string; Django forbids it for the same reason.
   if (typeof salt !== 'string' || salt === '' || salt.includes('$')) {
     throw new TypeError('salt must be a non-empty string without "$"');
   }
-  const hash = await pbkdf2Async(password, salt, iterations, KEY_LENGTH, 'sha256');
+  const hash = await derive(password, salt, iterations);
   return `${ALGORITHM}$${iterations}$${salt}$${hash.toString('base64')}`;
+}
+
+function checkIterations(iterations: number): number {
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
+    throw new TypeError(`iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`);
+  }
+  return iterations;
+}
+
+/**
+ * PBKDF2-HMAC-SHA256 with Django's key length. `pbkdf2` is looked up on each call (not wrapped
+ * once at load) so that a test can count the runs through node:crypto's exports.
+ */
+function derive(password: string, salt: string, iterations: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    pbkdf2(password, salt, iterations, KEY_LENGTH, 'sha256', (error, key) => (error ? reject(error) : resolve(key)));
+  });
 }
 
 function randomSalt(): string {

@@ -14,19 +14,22 @@ export interface KnexUserStoreOptions {
   table?: string;
   /**
    * PBKDF2 iterations for passwords made by {@link KnexUserStore.createUser}, and for the dummy
-   * verification that hides unknown usernames. Default 1 000 000 (Django 5.2); keep it equal to
-   * what your stored hashes use.
+   * verification that hides unknown usernames and accounts whose hash cannot be verified (an
+   * unusable password, another hasher). Default 1 000 000 (Django 5.2); keep it equal to what your
+   * stored hashes use: unlike Django, a login does not re-hash a stored password at this count.
    */
   iterations?: number;
   /**
    * Checks a password against a stored hash. Default: Django's `pbkdf2_sha256`
-   * ({@link verifyDjangoPassword}); give your own to accept other hashers.
+   * ({@link verifyDjangoPassword}) at `iterations` for hashes it cannot verify; give your own to
+   * accept other hashers. It is also run on a dummy hash for unknown users; a hash it cannot
+   * verify should cost what a wrong password costs, or response times reveal which accounts exist.
    */
   verifyPassword?: (password: string, encoded: string) => Promise<boolean>;
   /**
    * The column users log in with (Django's `USERNAME_FIELD`), and so the field name the obtain
    * endpoints read: `'username'` (default) or `'email'`. Django does not make `auth_user.email`
-   * unique: an address shared by several users matches none of them.
+   * unique: an address shared by several users matches none of them, here and in `findUser`.
    */
   usernameField?: 'username' | 'email';
 }
@@ -144,14 +147,15 @@ export class KnexUserStore implements UserStore {
     this.#knex = knex;
     this.#table = table;
     this.#iterations = iterations;
-    this.#verifyPassword = options.verifyPassword ?? verifyDjangoPassword;
+    this.#verifyPassword =
+      options.verifyPassword ?? ((password, encoded) => verifyDjangoPassword(password, encoded, { iterations }));
     this.#dummyHash = `pbkdf2_sha256$${iterations}$dummysaltdummysalt0000$${Buffer.alloc(32).toString('base64')}`;
   }
 
   /**
    * The user whose login name (the `usernameField` column) and password match, or null. Inactive users are returned: the
    * authentication rule decides about them. A hash this module cannot read (another Django
-   * hasher, an unusable password) counts as a wrong password.
+   * hasher, an unusable password) counts as a wrong password, at the same cost.
    *
    * @example
    * await users.authenticate({ username: 'alice', password: 'wrong' }); // null
@@ -168,7 +172,9 @@ export class KnexUserStore implements UserStore {
 
   /**
    * The user whose `field` (an {@link AuthUser} property such as `'id'` or `'username'`) equals
-   * `value`, or null.
+   * `value`, or null. A value several users share (an e-mail address: Django does not make
+   * `auth_user.email` unique) identifies none of them, as Simple JWT refuses it
+   * (`MultipleObjectsReturned`): the token must not authenticate as whichever row comes first.
    *
    * @throws TypeError when `field` is not a column of the table (a configuration error).
    * @example
@@ -184,7 +190,8 @@ export class KnexUserStore implements UserStore {
     }
     const parsed = parseValue(spec.kind, value);
     if (parsed === undefined) return null;
-    const row = await this.#selectOne(spec.column, parsed);
+    // The primary key matches at most one row; any other column is checked for a second match.
+    const row = spec.column === 'id' ? await this.#selectById(parsed) : await this.#selectOnly(spec.column, parsed);
     return row === undefined ? null : toUser(row);
   }
 
@@ -253,15 +260,13 @@ export class KnexUserStore implements UserStore {
   }
 
   /** The one row whose `column` equals `value`; undefined when none or several match. */
-  async #selectOnly(column: string, value: string): Promise<UserRow | undefined> {
+  async #selectOnly(column: string, value: Knex.Value): Promise<UserRow | undefined> {
     const rows = await this.#run(() => this.#knex(this.#table).where(column, value).limit(2) as Promise<UserRow[]>);
     return rows.length === 1 ? rows[0] : undefined;
   }
 
-  async #selectOne(column: string, value: unknown): Promise<UserRow | undefined> {
-    return this.#run(
-      () => this.#knex(this.#table).where(column, value as Knex.Value).first() as Promise<UserRow | undefined>,
-    );
+  async #selectById(id: Knex.Value): Promise<UserRow | undefined> {
+    return this.#run(() => this.#knex(this.#table).where('id', id).first() as Promise<UserRow | undefined>);
   }
 
   /** The single place where database errors become 503s. */

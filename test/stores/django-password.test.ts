@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import { describe, it, mock } from 'node:test';
 import {
   DJANGO_DEFAULT_ITERATIONS,
   makeDjangoPassword,
@@ -10,6 +12,42 @@ import {
 const DJANGO_VECTOR = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
 // The same password and salt at Django 5.2's default cost (1 000 000 iterations).
 const DJANGO_52_VECTOR = 'pbkdf2_sha256$1000000$seasalt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=';
+const HASH = '8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
+/** Hashes this module cannot verify: other algorithms, unusable passwords, malformed strings. */
+const UNVERIFIABLE = [
+  '',
+  'sha1$seasalt$cff36ea83f5706ce9aa7454e63e431fc726b2dc8', // Django's sha1 vector: unsupported
+  'argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA',
+  '!Wzsl5M7hPbHcS7ZyTqDBmB1OJhCZrFmHdsGsSd3x', // Django's unusable password
+  `pbkdf2_sha1$390000$seasalt$${HASH}`,
+  `pbkdf2_sha256$390000$seasalt`, // a field missing
+  `pbkdf2_sha256$390000$seasalt$${HASH}$extra`,
+  `pbkdf2_sha256$abc$seasalt$${HASH}`,
+  `pbkdf2_sha256$0$seasalt$${HASH}`,
+  `pbkdf2_sha256$-1$seasalt$${HASH}`,
+  `pbkdf2_sha256$0390000$seasalt$${HASH}`,
+  `pbkdf2_sha256$99999999999$seasalt$${HASH}`, // beyond what PBKDF2 accepts
+  `pbkdf2_sha256$390000$$${HASH}`, // empty salt
+  'pbkdf2_sha256$390000$seasalt$not base64!',
+  'pbkdf2_sha256$390000$seasalt$AAAA', // valid base64, wrong length
+];
+
+/**
+ * The iteration count of every PBKDF2 run `work` makes. The runs are real (the spy calls through);
+ * only node:crypto's export is wrapped, so this counts what is hashed, not how long it takes.
+ */
+async function pbkdf2Runs(work: () => Promise<unknown>): Promise<number[]> {
+  const spy = mock.method(crypto, 'pbkdf2');
+  // Named imports of node:crypto (`import { pbkdf2 }`) see the spy only after this.
+  syncBuiltinESMExports();
+  try {
+    await work();
+    return spy.mock.calls.map((call) => call.arguments[2] as number);
+  } finally {
+    spy.mock.restore();
+    syncBuiltinESMExports();
+  }
+}
 
 describe('verifyDjangoPassword', () => {
   it("accepts the right password for Django's own pbkdf2_sha256 test vector", async () => {
@@ -22,27 +60,31 @@ describe('verifyDjangoPassword', () => {
   });
 
   it('resolves false (never throws) for other algorithms, unusable passwords and malformed hashes', async () => {
-    const hash = '8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
-    const bad = [
-      '',
-      'sha1$seasalt$cff36ea83f5706ce9aa7454e63e431fc726b2dc8', // Django's sha1 vector: unsupported
-      'argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA',
-      '!Wzsl5M7hPbHcS7ZyTqDBmB1OJhCZrFmHdsGsSd3x', // Django's unusable password
-      `pbkdf2_sha1$390000$seasalt$${hash}`,
-      `pbkdf2_sha256$390000$seasalt`, // a field missing
-      `pbkdf2_sha256$390000$seasalt$${hash}$extra`,
-      `pbkdf2_sha256$abc$seasalt$${hash}`,
-      `pbkdf2_sha256$0$seasalt$${hash}`,
-      `pbkdf2_sha256$-1$seasalt$${hash}`,
-      `pbkdf2_sha256$0390000$seasalt$${hash}`,
-      `pbkdf2_sha256$99999999999$seasalt$${hash}`, // beyond what PBKDF2 accepts
-      `pbkdf2_sha256$390000$$${hash}`, // empty salt
-      'pbkdf2_sha256$390000$seasalt$not base64!',
-      'pbkdf2_sha256$390000$seasalt$AAAA', // valid base64, wrong length
-    ];
-    for (const encoded of bad) {
-      assert.equal(await verifyDjangoPassword('lètmein', encoded), false, encoded);
+    for (const encoded of UNVERIFIABLE) {
+      assert.equal(await verifyDjangoPassword('lètmein', encoded, { iterations: 1000 }), false, encoded);
     }
+  });
+
+  it('spends one PBKDF2 run at the stored count on a verifiable hash', async () => {
+    assert.deepEqual(await pbkdf2Runs(() => verifyDjangoPassword('wrong', DJANGO_VECTOR)), [390_000]);
+  });
+
+  it('spends one PBKDF2 run at options.iterations on a hash it cannot verify, as Django does (CVE-2024-39329)', async () => {
+    // A quick false would tell an attacker that the account exists (an unusable password, a
+    // hash of another hasher); the cost must match a wrong password's. Checked without timing.
+    for (const encoded of UNVERIFIABLE) {
+      assert.deepEqual(await pbkdf2Runs(() => verifyDjangoPassword('lètmein', encoded, { iterations: 4321 })), [4321], encoded);
+    }
+    const notAString = 42 as unknown as string;
+    assert.deepEqual(await pbkdf2Runs(() => verifyDjangoPassword(notAString, DJANGO_VECTOR, { iterations: 4321 })), [4321]);
+  });
+
+  it("spends Django 5.2's default iterations on a hash it cannot verify when none are given", async () => {
+    assert.deepEqual(await pbkdf2Runs(() => verifyDjangoPassword('x', '!unusable')), [DJANGO_DEFAULT_ITERATIONS]);
+  });
+
+  it('rejects with a TypeError naming iterations when options.iterations is unusable', async () => {
+    await assert.rejects(verifyDjangoPassword('x', DJANGO_VECTOR, { iterations: 0 }), { name: 'TypeError', message: /iterations/ });
   });
 });
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import { after, before, describe, it, mock } from 'node:test';
 import knexFactory from 'knex';
 import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
+import { createSimpleJwt } from '../../src/create-simple-jwt.js';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { verifyDjangoPassword } from '../../src/stores/django-password.js';
 import { KnexUserStore, UserExistsError } from '../../src/stores/knex-user-store.js';
@@ -10,6 +13,24 @@ import { migrate } from '../../src/stores/migrate.js';
 // Django's own vector (tests/auth_tests/test_hashers.py): the password is 'lètmein'.
 const DJANGO_HASH = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
 const ITERATIONS = 1000;
+const SIGNING_KEY = 'test-signing-key-of-at-least-32-bytes!!';
+
+/**
+ * The iteration count of every PBKDF2 run `work` makes. The runs are real (the spy calls through);
+ * only node:crypto's export is wrapped, so this counts what the code hashes, not how long it takes.
+ */
+async function pbkdf2Runs(work: () => Promise<unknown>): Promise<number[]> {
+  const spy = mock.method(crypto, 'pbkdf2');
+  // Named imports of node:crypto (`import { pbkdf2 }`) see the spy only after this.
+  syncBuiltinESMExports();
+  try {
+    await work();
+    return spy.mock.calls.map((call) => call.arguments[2] as number);
+  } finally {
+    spy.mock.restore();
+    syncBuiltinESMExports();
+  }
+}
 
 let db: TestDatabase;
 let users: KnexUserStore;
@@ -78,6 +99,32 @@ describe('KnexUserStore.authenticate', () => {
     assert.notEqual(verified[1], verified[0]);
   });
 
+  it('spends one PBKDF2 run at the configured cost on a hash it cannot verify, as on an unknown username', async () => {
+    // Django's CVE-2024-39329: a quick "no" for an SSO account (unusable password) or a hash of
+    // another hasher would tell that the account exists. Checked by what is hashed, not by timing.
+    const store = new KnexUserStore(db.knex, { iterations: 4321 });
+    const unverifiable = {
+      'cost-unusable': '!Wzsl5M7hPbHcS7ZyTqDBmB1OJhCZrFmHdsGsSd3x', // Django's set_unusable_password
+      'cost-empty': '',
+      'cost-argon2': 'argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$aGFzaA',
+      'cost-bcrypt': 'bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuuQjXhO1yUe3ZsJwY6bLvTE4rnBkJd6rS',
+      'cost-malformed': 'pbkdf2_sha256$390000$seasalt$AAAA',
+    };
+    for (const [username, password] of Object.entries(unverifiable)) {
+      await db.knex('auth_user').insert({
+        username, password, email: '', is_active: true, is_staff: false, is_superuser: false,
+        first_name: '', last_name: '', date_joined: new Date(),
+      });
+    }
+    assert.deepEqual(await pbkdf2Runs(() => store.authenticate({ username: 'nobody-at-all', password: 'pw' })), [4321]);
+    for (const username of Object.keys(unverifiable)) {
+      const runs = await pbkdf2Runs(async () => {
+        assert.equal(await store.authenticate({ username, password: 'pw' }), null);
+      });
+      assert.deepEqual(runs, [4321], username);
+    }
+  });
+
   it('authenticates a row inserted the way Django inserts it, with a hash made by Django', async () => {
     // Every column given explicitly, as Django's ORM does (its tables have no column defaults).
     await db.knex.raw(
@@ -116,6 +163,14 @@ describe('KnexUserStore.findUser', () => {
     for (const value of ['abc', '1.5', '', ' 1', '1e3', '0x1', '99999999999', '١']) {
       assert.equal(await users.findUser('id', value), null, JSON.stringify(value));
     }
+  });
+
+  it('returns null for a value several users share, and the user for a value only one has', async () => {
+    const admin = await users.createUser({ username: 'shared-admin', password: 'admin-pw', email: 'shared@example.com', isSuperuser: true });
+    await users.createUser({ username: 'shared-mallory', password: 'mallory-pw', email: 'shared@example.com' });
+    assert.equal(await users.findUser('email', 'shared@example.com'), null);
+    assert.equal((await users.findUser('id', String(admin.id)))?.username, 'shared-admin');
+    assert.equal((await users.findUser('username', 'shared-admin'))?.isSuperuser, true);
   });
 
   it('throws a TypeError naming an unknown field', async () => {
@@ -215,5 +270,26 @@ describe('KnexUserStore with usernameField email', () => {
 
   it('accepts only username or email', () => {
     assert.throws(() => new KnexUserStore(db.knex, { usernameField: 'first_name' as 'email' }), /usernameField/);
+  });
+});
+
+describe('KnexUserStore behind createSimpleJwt with userIdField email', () => {
+  // The reviewer's repro: mallory shares the superuser's address and logs in with her own
+  // password; the token must not authenticate as whichever of the two rows comes first.
+  it('authenticate rejects a token whose e-mail several users share with user_not_found', async () => {
+    await users.createUser({ username: 'repro-admin', password: 'admin-pw', email: 'repro@example.com', isSuperuser: true });
+    await users.createUser({ username: 'repro-mallory', password: 'mallory-pw', email: 'repro@example.com' });
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userIdField: 'email', userStore: users });
+    const { access, refresh } = await jwt.obtainTokenPair({ username: 'repro-mallory', password: 'mallory-pw' });
+    await assert.rejects(jwt.authenticate(`Bearer ${access}`, 'jwt'), { code: 'user_not_found', status: 401 });
+    await assert.rejects(jwt.refreshAccessToken(refresh), { code: 'no_active_account', status: 401 });
+  });
+
+  it('authenticate resolves the user whose e-mail is theirs alone', async () => {
+    await users.createUser({ username: 'solo', password: 'solo-pw', email: 'solo@example.com' });
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userIdField: 'email', userStore: users });
+    const { access } = await jwt.obtainTokenPair({ username: 'solo', password: 'solo-pw' });
+    const { user } = await jwt.authenticate(`Bearer ${access}`, 'jwt');
+    assert.equal(user?.username, 'solo');
   });
 });
