@@ -16,6 +16,13 @@ export interface BlacklistMirrorOptions {
   resyncIntervalMs?: number;
   /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
   reconnectDelayMs?: number;
+  /**
+   * Longest a (re)connection with its load, or a resync, may take before the listening connection
+   * counts as lost (answers come from the database until it is back). A connection gone silent is
+   * noticed within `resyncIntervalMs + syncTimeoutMs`. Raise it if loading the whole blacklist
+   * takes longer. Default 5 s.
+   */
+  syncTimeoutMs?: number;
   outstandingTable?: string;
   blacklistedTable?: string;
   /** Told about connection problems (default: nothing); the mirror recovers by itself. */
@@ -44,8 +51,10 @@ interface Notice {
  * the next resync forgets them.
  *
  * It fails closed: before the first load completes, while the listening connection is down, and
- * until a reload after reconnecting, `isBlacklisted` asks the database. A periodic resync
- * replaces the memory copy, so nothing missed can linger.
+ * until a reload after reconnecting, `isBlacklisted` asks the database. A listening connection
+ * that goes silent counts as down once a resync gets no answer within `syncTimeoutMs`. A periodic
+ * resync replaces the memory copy, so nothing missed can linger; changes announced while a load
+ * reads are replayed onto what it read.
  *
  * Memory: one Set entry per blacklisted row (a 32-character jti).
  *
@@ -61,8 +70,8 @@ export class BlacklistMirror implements BlacklistStore {
   /** The jtis of the blacklisted rows. */
   #entries = new Set<string>();
   #listener: PgListener | undefined;
-  /** Changes that arrived while a snapshot was being read, replayed on top of it. */
-  #pending: Notice[] | undefined;
+  /** One buffer per load in flight: the changes announced while it reads, replayed onto its snapshot. */
+  readonly #loads = new Set<Notice[]>();
 
   private constructor(store: BlacklistStore, options: BlacklistMirrorOptions) {
     this.#store = store;
@@ -72,6 +81,7 @@ export class BlacklistMirror implements BlacklistStore {
       outstandingTable: 'token_blacklist_outstandingtoken',
       blacklistedTable: 'token_blacklist_blacklistedtoken',
       ...options,
+      syncTimeoutMs: options.syncTimeoutMs ?? 5000,
     };
   }
 
@@ -82,6 +92,8 @@ export class BlacklistMirror implements BlacklistStore {
    */
   static async start(store: BlacklistStore, options: BlacklistMirrorOptions): Promise<BlacklistMirror> {
     const mirror = new BlacklistMirror(store, options);
+    const { syncTimeoutMs } = mirror.#options;
+    if (!(syncTimeoutMs > 0 && Number.isFinite(syncTimeoutMs))) throw new TypeError('BlacklistMirror: syncTimeoutMs must be a positive number of milliseconds');
     mirror.#listener = await PgListener.start(
       {
         connection: options.connection,
@@ -89,14 +101,13 @@ export class BlacklistMirror implements BlacklistStore {
         applicationName: LISTENER_APPLICATION_NAME,
         resyncIntervalMs: mirror.#options.resyncIntervalMs,
         reconnectDelayMs: mirror.#options.reconnectDelayMs,
+        syncTimeoutMs,
         onError: options.onError,
       },
       {
         notify: (payload) => mirror.#onNotification(payload),
+        // The listener runs one sync at a time, so loads never overlap.
         sync: (client) => mirror.#load(client),
-        lost: () => {
-          mirror.#pending = undefined;
-        },
       },
     );
     return mirror;
@@ -158,21 +169,28 @@ export class BlacklistMirror implements BlacklistStore {
     await this.#listener?.close();
   }
 
-  /** Reads every blacklisted jti; changes that arrive meanwhile are replayed after. */
+  /**
+   * Reads every blacklisted jti. The read's snapshot may miss a change committed while it runs,
+   * so every change announced meanwhile is replayed onto it, in order; replaying one the snapshot
+   * already has changes nothing.
+   */
   async #load(client: pg.Client): Promise<void> {
-    this.#pending = [];
-    const { outstandingTable, blacklistedTable } = this.#options;
-    const result = await client.query<{ jti: string }>(
-      `SELECT o.jti
-         FROM ${pg.escapeIdentifier(blacklistedTable)} b
-         JOIN ${pg.escapeIdentifier(outstandingTable)} o ON o.id = b.token_id`,
-    );
-    const entries = new Set<string>();
-    for (const row of result.rows) entries.add(row.jti);
-    const pending = this.#pending ?? [];
-    this.#pending = undefined;
-    this.#entries = entries;
-    for (const notice of pending) this.#apply(notice);
+    const pending: Notice[] = [];
+    this.#loads.add(pending);
+    try {
+      const { outstandingTable, blacklistedTable } = this.#options;
+      const result = await client.query<{ jti: string }>(
+        `SELECT o.jti
+           FROM ${pg.escapeIdentifier(blacklistedTable)} b
+           JOIN ${pg.escapeIdentifier(outstandingTable)} o ON o.id = b.token_id`,
+      );
+      const entries = new Set<string>();
+      for (const row of result.rows) entries.add(row.jti);
+      for (const notice of pending) apply(entries, notice);
+      this.#entries = entries;
+    } finally {
+      this.#loads.delete(pending);
+    }
   }
 
   #onNotification(payload: string | undefined): void {
@@ -182,12 +200,14 @@ export class BlacklistMirror implements BlacklistStore {
     } catch {
       return;
     }
-    if (this.#pending) this.#pending.push(notice);
-    else this.#apply(notice);
+    // Memory follows at once, also during a resync (still answering from memory), and every
+    // load in flight replays it onto its snapshot.
+    apply(this.#entries, notice);
+    for (const pending of this.#loads) pending.push(notice);
   }
+}
 
-  #apply(notice: Notice): void {
-    if (notice.op === 'add') this.#entries.add(notice.jti);
-    else if (notice.op === 'remove') this.#entries.delete(notice.jti);
-  }
+function apply(entries: Set<string>, notice: Notice): void {
+  if (notice.op === 'add') entries.add(notice.jti);
+  else if (notice.op === 'remove') entries.delete(notice.jti);
 }

@@ -19,6 +19,12 @@ export interface CachedUserStoreOptions {
   resyncIntervalMs?: number;
   /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
   reconnectDelayMs?: number;
+  /**
+   * Longest a (re)connection or a resync may take before the listening connection counts as lost
+   * (lookups go to the wrapped store until it is back). A connection gone silent is noticed within
+   * `resyncIntervalMs + syncTimeoutMs`. Default 5 s.
+   */
+  syncTimeoutMs?: number;
   /** Told about connection problems (default: nothing); the cache recovers by itself. */
   onError?: (error: unknown) => void;
 }
@@ -38,9 +44,10 @@ interface Entry {
  *
  * It fails closed, like {@link BlacklistMirror}: before the listener is up, while its connection
  * is down and until it is back, every lookup goes to the wrapped store and nothing is cached; a
- * reconnection and every resync interval forget everything. A lookup whose query overlapped a
- * change notification is answered but not cached, so a row read just before a change cannot
- * outlive it.
+ * reconnection and every resync interval forget everything. A listening connection that goes
+ * silent counts as down once a resync gets no answer within `syncTimeoutMs`. A lookup whose query
+ * overlapped a change notification is answered but not cached, so a row read just before a change
+ * cannot outlive it.
  *
  * Only lookups are cached: `authenticate` (passwords) and `updateLastLogin` go to the wrapped
  * store every time, and users that are not found are not cached.
@@ -74,6 +81,8 @@ export class CachedUserStore implements UserStore {
   static async start(store: UserStore, options: CachedUserStoreOptions): Promise<CachedUserStore> {
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('CachedUserStore: maxEntries must be a positive integer');
+    const syncTimeoutMs = options.syncTimeoutMs ?? 5000;
+    if (!(syncTimeoutMs > 0 && Number.isFinite(syncTimeoutMs))) throw new TypeError('CachedUserStore: syncTimeoutMs must be a positive number of milliseconds');
     const cache = new CachedUserStore(store, maxEntries);
     cache.#listener = await PgListener.start(
       {
@@ -82,6 +91,7 @@ export class CachedUserStore implements UserStore {
         applicationName: USER_LISTENER_APPLICATION_NAME,
         resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
         reconnectDelayMs: options.reconnectDelayMs ?? 100,
+        syncTimeoutMs,
         onError: options.onError,
       },
       {

@@ -15,6 +15,13 @@ export interface PgListenerOptions {
   resyncIntervalMs: number;
   /** First reconnection delay after the connection drops; doubles up to 5 s. */
   reconnectDelayMs: number;
+  /**
+   * Longest a (re)connection with its LISTEN and `sync`, or a resync, may take; past it the
+   * connection counts as lost. A connection gone silent (a partition, a failover, a NAT dropping
+   * it) raises no error: without this bound memory would be trusted until the OS gives up on the
+   * socket, minutes or hours later.
+   */
+  syncTimeoutMs: number;
   /** Told about connection problems; the listener recovers by itself. */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -25,8 +32,9 @@ export interface PgListenerHandlers {
   notify(payload: string | undefined): void;
   /**
    * Brings the copy in line with the database: after LISTEN on every (re)connection, and every
-   * resync interval. The listener is `in-sync` once the first one resolves; a rejection counts as
-   * a lost connection.
+   * resync interval. The listener is `in-sync` once the first one resolves; a rejection, or not
+   * resolving within `syncTimeoutMs`, counts as a lost connection. Never called while a previous
+   * call is still running, on this connection or an earlier one.
    */
   sync(client: pg.Client): Promise<void>;
   /** The connection is gone: memory must not be trusted until the next `sync`. */
@@ -38,6 +46,16 @@ export interface PgListenerHandlers {
  * the copy's fail-closed bookkeeping: `state` is `in-sync` only after LISTEN and a full `sync`
  * on the current connection; a dropped connection makes it `reconnecting` at once and reconnects
  * with backoff, syncing again before it is `in-sync`.
+ *
+ * A connection that goes silent is treated as dropped: every resync is a round trip on the
+ * listening connection bounded by `syncTimeoutMs` (TCP keepalive is on as well, so the OS lets go
+ * of the socket too). Syncs run one at a time.
+ *
+ * @example
+ * const listener = await PgListener.start(
+ *   { connection, channel: 'my_channel', applicationName: 'my-listener', resyncIntervalMs: 60_000, reconnectDelayMs: 100, syncTimeoutMs: 5000 },
+ *   { notify: (payload) => apply(payload), sync: (client) => reload(client) },
+ * );
  */
 export class PgListener {
   readonly #options: PgListenerOptions;
@@ -48,6 +66,10 @@ export class PgListener {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectDelay: number;
   #generation = 0;
+  /** Settles when the sync work in flight (if any) has finished, whatever its outcome. */
+  #inFlight: Promise<void> | undefined;
+  /** A resync asked for while another sync ran, not started yet: later requests share it. */
+  #queued: Promise<void> | undefined;
 
   private constructor(options: PgListenerOptions, handlers: PgListenerHandlers) {
     this.#options = options;
@@ -62,7 +84,7 @@ export class PgListener {
   static async start(options: PgListenerOptions, handlers: PgListenerHandlers): Promise<PgListener> {
     const listener = new PgListener(options, handlers);
     await listener.#connect();
-    listener.#resyncTimer = setInterval(() => void listener.resync(), options.resyncIntervalMs);
+    listener.#resyncTimer = setInterval(() => listener.#tick(), options.resyncIntervalMs);
     listener.#resyncTimer.unref();
     return listener;
   }
@@ -71,16 +93,20 @@ export class PgListener {
     return this.#state;
   }
 
-  /** Runs `sync` now on the current connection (nothing when not in sync). */
-  async resync(): Promise<void> {
-    const client = this.#client;
-    if (this.#state !== 'in-sync' || !client) return;
-    const generation = this.#generation;
-    try {
-      await this.#handlers.sync(client);
-    } catch (error) {
-      this.#lost(generation, error);
-    }
+  /**
+   * Runs `sync` on the current connection once any sync in flight has finished, so it reads what
+   * was committed before this call (nothing when not in sync). Calls made while one waits share it.
+   */
+  resync(): Promise<void> {
+    if (this.#state !== 'in-sync') return Promise.resolve();
+    if (this.#queued) return this.#queued;
+    if (!this.#inFlight) return this.#resyncNow();
+    const queued = this.#inFlight.then(() => {
+      this.#queued = undefined;
+      return this.#resyncNow();
+    });
+    this.#queued = queued;
+    return queued;
   }
 
   /** Stops listening and resyncing. */
@@ -90,7 +116,29 @@ export class PgListener {
     clearTimeout(this.#reconnectTimer);
     const client = this.#client;
     this.#client = undefined;
-    await client?.end().catch(() => undefined);
+    if (!client) return;
+    // A polite goodbye waits for the server's; on a silent connection it would wait forever.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, this.#options.syncTimeoutMs)));
+    await Promise.race([client.end().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+    client.connection.stream.destroy();
+  }
+
+  /** The resync timer: a sync still running (slow, or on a silent connection) is not joined by another. */
+  #tick(): void {
+    if (!this.#inFlight) void this.#resyncNow();
+  }
+
+  async #resyncNow(): Promise<void> {
+    const client = this.#client;
+    if (this.#state !== 'in-sync' || !client) return;
+    await this.#run(this.#generation, async () => {
+      // A round trip even when `sync` makes none (the user cache only forgets): it is what proves
+      // the connection, and so the notifications, still flow.
+      await client.query('SELECT 1');
+      await this.#handlers.sync(client);
+    });
   }
 
   async #connect(): Promise<void> {
@@ -98,22 +146,57 @@ export class PgListener {
     const generation = ++this.#generation;
     const { connection, applicationName, channel } = this.#options;
     const config = typeof connection === 'string' ? { connectionString: connection } : connection;
-    const client = new pg.Client({ ...config, application_name: applicationName });
+    // Keepalive lets the OS notice a dead peer on an idle connection; syncTimeoutMs bounds the rest.
+    const client = new pg.Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...config, application_name: applicationName });
     this.#client = client;
     client.on('notification', (message) => {
       if (generation === this.#generation) this.#handlers.notify(message.payload);
     });
     client.on('error', (error) => this.#lost(generation, error));
     client.on('end', () => this.#lost(generation, new Error('listening connection ended')));
-    try {
+    const synced = await this.#run(generation, async () => {
       await client.connect();
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       await this.#handlers.sync(client);
-      if (generation !== this.#generation || this.#closed()) return;
-      this.#state = 'in-sync';
-      this.#reconnectDelay = this.#options.reconnectDelayMs;
+    });
+    if (!synced || generation !== this.#generation || this.#closed()) return;
+    this.#state = 'in-sync';
+    this.#reconnectDelay = this.#options.reconnectDelayMs;
+  }
+
+  /**
+   * Runs `work` once the sync in flight (if any) has settled, so that syncs never overlap; resolves
+   * true if it finished within `syncTimeoutMs`. A failure or a timeout loses the connection.
+   */
+  async #run(generation: number, work: () => Promise<void>): Promise<boolean> {
+    const previous = this.#inFlight;
+    const done = (async () => {
+      await previous;
+      // The connection may have been lost while waiting: do not sync on a dead one.
+      if (generation !== this.#generation || this.#closed()) throw new Error('listening connection lost');
+      await work();
+    })();
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight = settled;
+    void settled.then(() => {
+      if (this.#inFlight === settled) this.#inFlight = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const { syncTimeoutMs } = this.#options;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`listening connection: no answer within ${syncTimeoutMs} ms (syncTimeoutMs)`)), syncTimeoutMs);
+    });
+    try {
+      await Promise.race([done, timeout]);
+      return true;
     } catch (error) {
       this.#lost(generation, error);
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -131,9 +214,14 @@ export class PgListener {
     this.#options.onError?.(error);
     const client = this.#client;
     this.#client = undefined;
-    client?.removeAllListeners('end');
-    client?.on('error', () => undefined);
-    void client?.end().catch(() => undefined);
+    if (client) {
+      client.removeAllListeners('end');
+      client.on('error', () => undefined);
+      // Not a polite end(): that waits for an answer a silent connection never gives, and leaves
+      // a pending connect() unsettled. Destroying the socket fails whatever the sync in flight
+      // waits for (connect, LISTEN, a query), so the next sync can start.
+      client.connection.stream.destroy();
+    }
     const delay = this.#reconnectDelay;
     this.#reconnectDelay = Math.min(delay * 2, 5000);
     this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { SIGNING_KEY, setUpDatabase, startDemo } from '../support/demo.js';
 import { eventually, terminateListeners } from '../support/eventually.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
@@ -96,6 +97,61 @@ describe('BlacklistMirror', () => {
       assert.equal(await mirror.isBlacklisted(token.jti), true, 'the reload after reconnecting has it');
     } finally {
       await mirror.close();
+    }
+  });
+
+  test('blacklistUser called twice at once keeps what another writer blacklists during the reloads', async () => {
+    // A view over the blacklist whose every read, once its snapshot is taken, takes the next key of
+    // a sequence and waits for that advisory lock. The test holds the keys of the next two reloads:
+    // it lets the first finish while the second is asked for, and commits another writer's
+    // blacklisting while the second reads.
+    await db.knex.raw(`
+      CREATE SEQUENCE load_gate_key;
+      CREATE FUNCTION load_gate() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE key bigint := nextval('load_gate_key');
+      BEGIN
+        PERFORM pg_advisory_lock_shared(key);
+        PERFORM pg_advisory_unlock_shared(key);
+        RETURN true;
+      END $$;
+      CREATE VIEW gated_blacklistedtoken AS SELECT * FROM token_blacklist_blacklistedtoken WHERE (SELECT load_gate());
+    `);
+    let written = 0;
+    const counting = Object.create(store, {
+      blacklistUser: {
+        value: async (userId: string, now: Date) => {
+          const count = await store.blacklistUser(userId, now);
+          written += 1;
+          return count;
+        },
+      },
+    }) as KnexBlacklistStore;
+    const holder = new pg.Client({ connectionString: db.connectionString });
+    await holder.connect();
+    const waitingFor = async (key: number) => {
+      const sql = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND NOT granted";
+      return (await holder.query<{ n: number }>(sql, [key])).rows[0]!.n === 1;
+    };
+    const mirror = await BlacklistMirror.start(counting, { connection: db.connectionString, blacklistedTable: 'gated_blacklistedtoken' });
+    try {
+      assert.equal(mirror.state, 'in-sync');
+      await db.knex.raw("SELECT setval('load_gate_key', 100)");
+      await holder.query('SELECT pg_advisory_lock(101), pg_advisory_lock(102)');
+      const reloads = Promise.all([mirror.blacklistUser('1', new Date()), mirror.blacklistUser('1', new Date())]);
+      await eventually(async () => written === 2 && (await waitingFor(101)));
+      await holder.query('SELECT pg_advisory_unlock(101)');
+      await eventually(() => waitingFor(102));
+      const token = record();
+      await store.blacklist(token); // another writer, committed while the second reload reads
+      await holder.query('SELECT pg_advisory_unlock(102)');
+      await reloads;
+      assert.equal(mirror.state, 'in-sync');
+      assert.equal(await store.isBlacklisted(token.jti), true);
+      assert.equal(await mirror.isBlacklisted(token.jti), true, 'the mirror agrees with the database');
+    } finally {
+      await holder.end();
+      await mirror.close();
+      await db.knex.raw('DROP VIEW gated_blacklistedtoken; DROP FUNCTION load_gate(); DROP SEQUENCE load_gate_key');
     }
   });
 

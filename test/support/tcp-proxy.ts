@@ -1,0 +1,64 @@
+import { connect, createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A TCP proxy in front of PostgreSQL that a test can silence, as a partition or a NAT would. */
+export interface TcpProxy {
+  /** `url` with its host and port replaced by the proxy's. */
+  url: string;
+  /** Stops forwarding in both directions without closing anything; new connections hang too. */
+  silence(): void;
+  /** Forwards again: what was held back is delivered, as after a healed partition. */
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy on a free loopback port forwarding to `url`'s host and port.
+ *
+ * @example
+ * const proxy = await startTcpProxy(db.connectionString);
+ * const mirror = await BlacklistMirror.start(store, { connection: proxy.url });
+ * proxy.silence(); // the listening connection goes quiet; nothing is closed
+ */
+export async function startTcpProxy(url: string): Promise<TcpProxy> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  let silent = false;
+  // Paused sockets keep what they receive (in the kernel's buffers) until resumed.
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    if (silent) socket.pause();
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = createServer((downstream) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    track(downstream);
+    track(upstream);
+    downstream.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => downstream.write(chunk));
+    for (const [socket, other] of [[downstream, upstream], [upstream, downstream]] as const) {
+      socket.on('error', () => other.destroy());
+      socket.on('close', () => other.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as AddressInfo).port);
+  return {
+    url: proxied.toString(),
+    silence: () => {
+      silent = true;
+      for (const socket of sockets) socket.pause();
+    },
+    resume: () => {
+      silent = false;
+      for (const socket of sockets) socket.resume();
+    },
+    close: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
