@@ -54,8 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(overview());
       return 2;
     }
-    io.stdout.write(command === undefined ? overview() : commandHelp(command));
-    // Without any argument the user did not ask for help: that is a usage error.
+    // Without any argument the user did not ask for help: that is a usage error, on stderr.
+    (name === undefined ? io.stderr : io.stdout).write(command === undefined ? overview() : commandHelp(command));
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((each) => each.name === name);
@@ -133,7 +133,13 @@ async function openKnex(env: NodeJS.ProcessEnv): Promise<Knex> {
 
 /** One line that says what went wrong, with the database's own reason for outages. */
 function describeFailure(error: unknown): string {
-  if (error instanceof ServiceUnavailableError) return `database unavailable: ${reason(error.cause)}`;
+  if (error instanceof ServiceUnavailableError) {
+    // The stores wrap every database failure; only a connection failure (SQLSTATE class 08, or
+    // none: a refused socket) or a shutdown (57P) means the database is unavailable.
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    const refused = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
+    return `${refused ? 'database error' : 'database unavailable'}: ${reason(error.cause)}`;
+  }
   return reason(error);
 }
 
@@ -143,8 +149,20 @@ function reason(error: unknown): string {
     // with an empty message; its parts say what happened.
     return error.errors.map(reason).join('; ');
   }
-  if (error instanceof Error) return error.message || error.name;
+  if (error instanceof Error) {
+    // Knex prefixes a failed query's message with the whole SQL ("insert into ... - <reason>"):
+    // the reason alone, on one line. A missing table means the migrations have not run.
+    const message = (isQueryError(error) ? error.message.slice(error.message.lastIndexOf(' - ') + 3) : error.message) || error.name;
+    const oneLine = message.replace(/\s+/g, ' ').trim();
+    return (error as { code?: unknown }).code === '42P01' ? `${oneLine} (run "${PROGRAM} migrate" first)` : oneLine;
+  }
   return String(error);
+}
+
+/** A PostgreSQL error raised by a query (it carries the server's SQLSTATE and the query text). */
+function isQueryError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && error.message.includes(' - ');
 }
 
 function overview(): string {

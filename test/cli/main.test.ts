@@ -141,3 +141,39 @@ describe('koa-simple-jwt CLI', () => {
     });
   });
 });
+
+describe('koa-simple-jwt CLI: usage and failures, one line each', () => {
+  let fresh: TestDatabase;
+  before(async () => {
+    fresh = await createTestDatabase();
+  });
+  after(() => fresh?.drop());
+  const run = (argv: string[]) => runCliCaptured(argv, { DATABASE_URL: fresh.connectionString });
+
+  it('without a command: the overview on stderr, exit 2', async () => {
+    const result = await run([]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /usage: koa-simple-jwt <command>/);
+  });
+
+  it('migrate refuses a stray argument like every other command', async () => {
+    const result = await run(['migrate', 'extra']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unexpected argument "extra"/);
+  });
+
+  it('create-user refuses a username longer than auth_user allows before touching the database', async () => {
+    const result = await run(['create-user', 'a'.repeat(151), '--password', 'pw']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /151 characters long; at most 150/);
+  });
+
+  it('a query failure is a database error on one line, without the SQL; a missing table says to migrate', async () => {
+    const result = await run(['list-tokens', '1']);
+    assert.equal(result.code, 1);
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.equal(lines[0], 'koa-simple-jwt: database error: relation "token_blacklist_outstandingtoken" does not exist (run "koa-simple-jwt migrate" first)');
+  });
+});

@@ -28,6 +28,8 @@ export const createUserCommand: CliCommand = {
     const [username, ...extra] = ctx.positionals;
     if (username === undefined || username === '') throw new UsageError('missing <username>');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    // auth_user.username is varchar(150), as Django's AbstractUser.
+    if (username.length > 150) throw new UsageError(`<username> is ${username.length} characters long; at most 150`);
     const password = stringValue(ctx.values.password) ?? ctx.env.KSJWT_PASSWORD;
     if (password === undefined || password === '') {
       throw new UsageError('missing password: pass --password or set KSJWT_PASSWORD');

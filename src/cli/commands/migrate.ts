@@ -19,6 +19,7 @@ export const migrateCommand: CliCommand = {
   async run(ctx) {
     const down = ctx.values.down === true;
     const all = ctx.values.all === true;
+    if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
     if (all && !down) throw new UsageError('--all only applies with --down');
     const names = await migrate(await ctx.database(), { direction: down ? 'down' : 'up', all });
     if (names.length === 0) {
