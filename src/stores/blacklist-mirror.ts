@@ -66,22 +66,18 @@ interface Notice {
  */
 export class BlacklistMirror implements BlacklistStore {
   readonly #store: BlacklistStore;
-  readonly #options: Required<Omit<BlacklistMirrorOptions, 'onError' | 'connection'>>;
+  readonly #tables: { outstanding: string; blacklisted: string };
   /** The jtis of the blacklisted rows. */
   #entries = new Set<string>();
   #listener: PgListener | undefined;
-  /** One buffer per load in flight: the changes announced while it reads, replayed onto its snapshot. */
-  readonly #loads = new Set<Notice[]>();
+  /** The changes announced while a load reads (PgListener runs one at a time), replayed onto its snapshot. */
+  #pending: Notice[] | undefined;
 
   private constructor(store: BlacklistStore, options: BlacklistMirrorOptions) {
     this.#store = store;
-    this.#options = {
-      resyncIntervalMs: 60_000,
-      reconnectDelayMs: 100,
-      outstandingTable: 'token_blacklist_outstandingtoken',
-      blacklistedTable: 'token_blacklist_blacklistedtoken',
-      ...options,
-      syncTimeoutMs: options.syncTimeoutMs ?? 5000,
+    this.#tables = {
+      outstanding: options.outstandingTable ?? 'token_blacklist_outstandingtoken',
+      blacklisted: options.blacklistedTable ?? 'token_blacklist_blacklistedtoken',
     };
   }
 
@@ -92,16 +88,14 @@ export class BlacklistMirror implements BlacklistStore {
    */
   static async start(store: BlacklistStore, options: BlacklistMirrorOptions): Promise<BlacklistMirror> {
     const mirror = new BlacklistMirror(store, options);
-    const { syncTimeoutMs } = mirror.#options;
-    if (!(syncTimeoutMs > 0 && Number.isFinite(syncTimeoutMs))) throw new TypeError('BlacklistMirror: syncTimeoutMs must be a positive number of milliseconds');
     mirror.#listener = await PgListener.start(
       {
         connection: options.connection,
         channel: BLACKLIST_CHANNEL,
         applicationName: LISTENER_APPLICATION_NAME,
-        resyncIntervalMs: mirror.#options.resyncIntervalMs,
-        reconnectDelayMs: mirror.#options.reconnectDelayMs,
-        syncTimeoutMs,
+        resyncIntervalMs: options.resyncIntervalMs,
+        reconnectDelayMs: options.reconnectDelayMs,
+        syncTimeoutMs: options.syncTimeoutMs,
         onError: options.onError,
       },
       {
@@ -176,9 +170,9 @@ export class BlacklistMirror implements BlacklistStore {
    */
   async #load(client: pg.Client): Promise<void> {
     const pending: Notice[] = [];
-    this.#loads.add(pending);
+    this.#pending = pending;
     try {
-      const { outstandingTable, blacklistedTable } = this.#options;
+      const { outstanding: outstandingTable, blacklisted: blacklistedTable } = this.#tables;
       const result = await client.query<{ jti: string }>(
         `SELECT o.jti
            FROM ${pg.escapeIdentifier(blacklistedTable)} b
@@ -189,7 +183,7 @@ export class BlacklistMirror implements BlacklistStore {
       for (const notice of pending) apply(entries, notice);
       this.#entries = entries;
     } finally {
-      this.#loads.delete(pending);
+      this.#pending = undefined;
     }
   }
 
@@ -200,10 +194,10 @@ export class BlacklistMirror implements BlacklistStore {
     } catch {
       return;
     }
-    // Memory follows at once, also during a resync (still answering from memory), and every
-    // load in flight replays it onto its snapshot.
+    // Memory follows at once, also during a resync (still answering from memory), and the load
+    // in flight replays it onto its snapshot.
     apply(this.#entries, notice);
-    for (const pending of this.#loads) pending.push(notice);
+    this.#pending?.push(notice);
   }
 }
 

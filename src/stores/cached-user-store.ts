@@ -81,17 +81,15 @@ export class CachedUserStore implements UserStore {
   static async start(store: UserStore, options: CachedUserStoreOptions): Promise<CachedUserStore> {
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('CachedUserStore: maxEntries must be a positive integer');
-    const syncTimeoutMs = options.syncTimeoutMs ?? 5000;
-    if (!(syncTimeoutMs > 0 && Number.isFinite(syncTimeoutMs))) throw new TypeError('CachedUserStore: syncTimeoutMs must be a positive number of milliseconds');
     const cache = new CachedUserStore(store, maxEntries);
     cache.#listener = await PgListener.start(
       {
         connection: options.connection,
         channel: USER_CHANNEL,
         applicationName: USER_LISTENER_APPLICATION_NAME,
-        resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
-        reconnectDelayMs: options.reconnectDelayMs ?? 100,
-        syncTimeoutMs,
+        resyncIntervalMs: options.resyncIntervalMs,
+        reconnectDelayMs: options.reconnectDelayMs,
+        syncTimeoutMs: options.syncTimeoutMs,
         onError: options.onError,
       },
       {

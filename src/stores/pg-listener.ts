@@ -11,19 +11,31 @@ export interface PgListenerOptions {
   channel: string;
   /** The connection's `application_name`, to find it in `pg_stat_activity`. */
   applicationName: string;
-  /** Run `sync` again this often, covering anything missed. */
-  resyncIntervalMs: number;
-  /** First reconnection delay after the connection drops; doubles up to 5 s. */
-  reconnectDelayMs: number;
+  /** Run `sync` again this often, covering anything missed. Default 60 s. */
+  resyncIntervalMs?: number;
+  /** First reconnection delay after the connection drops; doubles up to 5 s. Default 100 ms. */
+  reconnectDelayMs?: number;
   /**
    * Longest a (re)connection with its LISTEN and `sync`, or a resync, may take; past it the
    * connection counts as lost. A connection gone silent (a partition, a failover, a NAT dropping
    * it) raises no error: without this bound memory would be trusted until the OS gives up on the
-   * socket, minutes or hours later.
+   * socket, minutes or hours later. Default 5 s.
    */
-  syncTimeoutMs: number;
+  syncTimeoutMs?: number;
   /** Told about connection problems; the listener recovers by itself. */
   onError?: ((error: unknown) => void) | undefined;
+}
+
+type ResolvedListenerOptions = PgListenerOptions & Required<Pick<PgListenerOptions, 'resyncIntervalMs' | 'reconnectDelayMs' | 'syncTimeoutMs'>>;
+
+/** The defaults filled in, every duration checked (a TypeError names the bad one). */
+function resolveListenerOptions(options: PgListenerOptions): ResolvedListenerOptions {
+  const resolved = { ...options, resyncIntervalMs: options.resyncIntervalMs ?? 60_000, reconnectDelayMs: options.reconnectDelayMs ?? 100, syncTimeoutMs: options.syncTimeoutMs ?? 5000 };
+  for (const name of ['resyncIntervalMs', 'reconnectDelayMs', 'syncTimeoutMs'] as const) {
+    const value = resolved[name];
+    if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`koa-simple-jwt: ${name} must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return resolved;
 }
 
 /** What a copy kept in memory does with the listener. */
@@ -58,7 +70,7 @@ export interface PgListenerHandlers {
  * );
  */
 export class PgListener {
-  readonly #options: PgListenerOptions;
+  readonly #options: ResolvedListenerOptions;
   readonly #handlers: PgListenerHandlers;
   #state: MirrorState = 'starting';
   #client: pg.Client | undefined;
@@ -71,7 +83,7 @@ export class PgListener {
   /** A resync asked for while another sync ran, not started yet: later requests share it. */
   #queued: Promise<void> | undefined;
 
-  private constructor(options: PgListenerOptions, handlers: PgListenerHandlers) {
+  private constructor(options: ResolvedListenerOptions, handlers: PgListenerHandlers) {
     this.#options = options;
     this.#handlers = handlers;
     this.#reconnectDelay = options.reconnectDelayMs;
@@ -82,9 +94,9 @@ export class PgListener {
    * still resolves (state `reconnecting`) and keeps retrying in the background.
    */
   static async start(options: PgListenerOptions, handlers: PgListenerHandlers): Promise<PgListener> {
-    const listener = new PgListener(options, handlers);
+    const listener = new PgListener(resolveListenerOptions(options), handlers);
     await listener.#connect();
-    listener.#resyncTimer = setInterval(() => listener.#tick(), options.resyncIntervalMs);
+    listener.#resyncTimer = setInterval(() => listener.#tick(), listener.#options.resyncIntervalMs);
     listener.#resyncTimer.unref();
     return listener;
   }
