@@ -136,8 +136,8 @@ function describeFailure(error: unknown): string {
   if (error instanceof ServiceUnavailableError) {
     // The stores wrap every database failure; only a connection failure (SQLSTATE class 08, or
     // none: a refused socket) or a shutdown (57P) means the database is unavailable.
-    const code = (error.cause as { code?: unknown } | undefined)?.code;
-    const refused = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P)/.test(code);
+    const state = sqlState(error.cause);
+    const refused = state !== undefined && !/^(08|57P)/.test(state);
     return `${refused ? 'database error' : 'database unavailable'}: ${reason(error.cause)}`;
   }
   return reason(error);
@@ -152,17 +152,22 @@ function reason(error: unknown): string {
   if (error instanceof Error) {
     // Knex prefixes a failed query's message with the whole SQL ("insert into ... - <reason>"):
     // the reason alone, on one line. A missing table means the migrations have not run.
-    const message = (isQueryError(error) ? error.message.slice(error.message.lastIndexOf(' - ') + 3) : error.message) || error.name;
+    const state = sqlState(error);
+    const cut = state === undefined ? -1 : error.message.lastIndexOf(' - ');
+    const message = (cut === -1 ? error.message : error.message.slice(cut + 3)) || error.name;
     const oneLine = message.replace(/\s+/g, ' ').trim();
-    return (error as { code?: unknown }).code === '42P01' ? `${oneLine} (run "${PROGRAM} migrate" first)` : oneLine;
+    return state === '42P01' ? `${oneLine} (run "${PROGRAM} migrate" first)` : oneLine;
   }
   return String(error);
 }
 
-/** A PostgreSQL error raised by a query (it carries the server's SQLSTATE and the query text). */
-function isQueryError(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && error.message.includes(' - ');
+/**
+ * The SQLSTATE of an error PostgreSQL raised, or undefined (a socket error, anything else). No
+ * SQLSTATE class starts with E, while node's own codes do (EPIPE has five letters too).
+ */
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code) ? code : undefined;
 }
 
 function overview(): string {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
-import { describe, it, mock } from 'node:test';
+import { describe, it } from 'node:test';
+import { pbkdf2Runs } from '../support/pbkdf2-runs.js';
 import {
   DJANGO_DEFAULT_ITERATIONS,
   makeDjangoPassword,
@@ -31,23 +30,6 @@ const UNVERIFIABLE = [
   'pbkdf2_sha256$390000$seasalt$not base64!',
   'pbkdf2_sha256$390000$seasalt$AAAA', // valid base64, wrong length
 ];
-
-/**
- * The iteration count of every PBKDF2 run `work` makes. The runs are real (the spy calls through);
- * only node:crypto's export is wrapped, so this counts what is hashed, not how long it takes.
- */
-async function pbkdf2Runs(work: () => Promise<unknown>): Promise<number[]> {
-  const spy = mock.method(crypto, 'pbkdf2');
-  // Named imports of node:crypto (`import { pbkdf2 }`) see the spy only after this.
-  syncBuiltinESMExports();
-  try {
-    await work();
-    return spy.mock.calls.map((call) => call.arguments[2] as number);
-  } finally {
-    spy.mock.restore();
-    syncBuiltinESMExports();
-  }
-}
 
 describe('verifyDjangoPassword', () => {
   it("accepts the right password for Django's own pbkdf2_sha256 test vector", async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
-import { after, before, describe, it, mock } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { pbkdf2Runs } from '../support/pbkdf2-runs.js';
 import knexFactory from 'knex';
 import { createTestDatabase, type TestDatabase } from '../../examples/support/database.js';
 import { createSimpleJwt } from '../../src/create-simple-jwt.js';
@@ -14,23 +13,6 @@ import { migrate } from '../../src/stores/migrate.js';
 const DJANGO_HASH = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
 const ITERATIONS = 1000;
 const SIGNING_KEY = 'test-signing-key-of-at-least-32-bytes!!';
-
-/**
- * The iteration count of every PBKDF2 run `work` makes. The runs are real (the spy calls through);
- * only node:crypto's export is wrapped, so this counts what the code hashes, not how long it takes.
- */
-async function pbkdf2Runs(work: () => Promise<unknown>): Promise<number[]> {
-  const spy = mock.method(crypto, 'pbkdf2');
-  // Named imports of node:crypto (`import { pbkdf2 }`) see the spy only after this.
-  syncBuiltinESMExports();
-  try {
-    await work();
-    return spy.mock.calls.map((call) => call.arguments[2] as number);
-  } finally {
-    spy.mock.restore();
-    syncBuiltinESMExports();
-  }
-}
 
 let db: TestDatabase;
 let users: KnexUserStore;
