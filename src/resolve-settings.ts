@@ -1,3 +1,4 @@
+import { readAuthHeaderName, readAuthHeaderTypes } from './authentication/auth-header-options.js';
 import { SettingsError } from './errors.js';
 import { systemClock } from './clock.js';
 import { isEmpty, mayOmitSigningKey, SIGNING_KEY_REQUIRED } from './backend/resolve-keys.js';
@@ -85,8 +86,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   if (noSigningKey && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
     throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
   }
-  const headerTypes = typeof o.authHeaderTypes === 'string' ? [o.authHeaderTypes] : (o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
-  if (!Array.isArray(headerTypes) || headerTypes.length === 0 || !headerTypes.every((t) => typeof t === 'string' && /^\S+$/.test(t))) {
+  const headerTypes = readAuthHeaderTypes(o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
+  if (headerTypes === undefined) {
     throw new SettingsError('authHeaderTypes', 'expected a non-empty list of keywords without spaces, e.g. ["Bearer"]');
   }
   const settings: ResolvedSettings = {
@@ -263,10 +264,10 @@ function blacklistStore(value: unknown): ResolvedSettings['blacklistStore'] {
  * returns the lower-case name Node uses for `req.headers`.
  */
 function headerName(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
+  const name = readAuthHeaderName(value);
+  if (name === undefined) {
     throw new SettingsError('authHeaderName', `expected a header name such as "Authorization", got ${describe(value)}`);
   }
-  const name = value.startsWith('HTTP_') ? value.slice(5).replace(/_/g, '-') : value;
   return name.toLowerCase();
 }
 

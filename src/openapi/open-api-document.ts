@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readAuthHeaderName, readAuthHeaderTypes } from '../authentication/auth-header-options.js';
 import { normaliseMountPrefix } from './mount-prefix.js';
 import type { OpenApiDocument } from './open-api-types.js';
 
@@ -125,8 +126,8 @@ function securityScheme(name: string, headerTypes: readonly string[], header: st
 
 /** `authHeaderTypes` as the setting takes it: one keyword or a non-empty list, without spaces. */
 function authHeaderTypes(value: string | readonly string[] | undefined): readonly string[] {
-  const types = typeof value === 'string' ? [value] : (value ?? ['Bearer']);
-  if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === 'string' && /^\S+$/.test(type))) {
+  const types = readAuthHeaderTypes(value ?? ['Bearer']);
+  if (types === undefined) {
     throw new TypeError(`openApiDocument: authHeaderTypes must be a non-empty list of keywords without spaces, e.g. ["Bearer"], got ${JSON.stringify(value)}`);
   }
   return types;
@@ -137,11 +138,11 @@ function authHeaderTypes(value: string | readonly string[] | undefined): readonl
  * META key (`HTTP_X_ACCESS_TOKEN`), turned into the header name (`x-access-token`).
  */
 function authHeaderName(value: string | undefined): string {
-  const name = value ?? 'Authorization';
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(name)) {
+  const name = readAuthHeaderName(value ?? 'Authorization');
+  if (name === undefined) {
     throw new TypeError(`openApiDocument: authHeaderName must be a header name such as "Authorization", got ${JSON.stringify(value)}`);
   }
-  return name.startsWith('HTTP_') ? name.slice(5).replace(/_/g, '-').toLowerCase() : name;
+  return name;
 }
 
 /** Operations whose request body carries the login name. */
