@@ -5,6 +5,8 @@ import { RegisterRoutes } from '../generated/routes.js';
 import { attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
+import { sendJson } from './send-json.js';
+import { tokenViewMetadata } from './token-view-metadata.js';
 import type { Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
@@ -18,6 +20,9 @@ export interface TokenRouterOptions {
 
 /** Generated paths that are mounted only on request. */
 const BLACKLIST_PATH = '/token/blacklist';
+
+/** What DRF's token views allow, sent on every answer they give (`APIView.finalize_response`). */
+const ALLOW = 'POST, OPTIONS';
 
 /**
  * A form body read as Django's `QueryDict` reads it: flat keys (`a[b]=1` is the key `a[b]`), and
@@ -86,31 +91,41 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     async (ctx, next) => {
       attachInstance(ctx, instance);
       await next();
+      // Every answer of a token view, 200, 400 or 401 alike, says what the view allows and is
+      // DRF's plain `application/json`.
+      ctx.set('Allow', ALLOW);
+      if (ctx.body !== null && typeof ctx.body === 'object' && ctx.response.is('json')) ctx.set('Content-Type', 'application/json');
     },
     createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),
     contentTypeGuard(),
     drfBodyParser(),
   );
   RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
-  const allowed = router.allowedMethods();
-  const methodNotAllowed: Middleware = async (ctx, next) => {
-    await allowed(ctx as Parameters<typeof allowed>[0], next);
-    const allow = ctx.response.get('Allow');
-    if (!allow) return;
-    // DRF's views list OPTIONS too (`Allow: POST, OPTIONS`): they answer it.
-    const methods = [...new Set([...String(allow).split(/,\s*/), 'OPTIONS'])];
-    ctx.set('Allow', methods.join(', '));
-    if (ctx.status === 405 && ctx.body == null) {
-      const error = new MethodNotAllowedError(ctx.method, methods);
-      ctx.status = 405;
-      ctx.body = error.body;
+  const prefix = options.prefix ?? '';
+  /**
+   * A token route's path with another method than POST (the routes only declare POST): OPTIONS
+   * gets DRF's metadata document, any other method, however odd (`TRACE`, `PROPFIND`), DRF's 405.
+   * A path that is not a token route is left to the app.
+   */
+  const otherMethod: Middleware = async (ctx, next) => {
+    const route = router.match(ctx.path, 'POST').pathAndMethod.find((layer) => layer.methods.length > 0);
+    if (route === undefined) return next();
+    attachInstance(ctx, instance);
+    ctx.set('Allow', ALLOW);
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 200;
+      sendJson(ctx, tokenViewMetadata(String(route.path).slice(prefix.length), instance.settings.usernameField) ?? {});
+      return;
     }
+    const error = new MethodNotAllowedError(ctx.method, ALLOW.split(', '));
+    ctx.status = error.status;
+    sendJson(ctx, error.body);
   };
   const routes = router.routes() as Middleware;
   // Most requests an app serves are not ours: let them pass without the router's matching work.
   const base = `${options.prefix ?? ''}/token`;
   return function tokenRoutes(ctx, next) {
     if (!ctx.path.startsWith(base)) return next();
-    return routes(ctx, () => methodNotAllowed(ctx, next));
+    return routes(ctx, () => otherMethod(ctx, next));
   };
 }

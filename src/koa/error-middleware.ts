@@ -1,5 +1,6 @@
 import { bearerChallenge } from '../errors.js';
 import { toSimpleJwtError } from './to-simple-jwt-error.js';
+import { sendJson } from './send-json.js';
 import type { Middleware } from 'koa';
 
 /**
@@ -21,7 +22,7 @@ export function createErrorMiddleware(headerType: string): Middleware {
       ctx.status = error.status;
       ctx.set(error.headers);
       if (error.status === 401) ctx.set('WWW-Authenticate', challenge);
-      ctx.body = error.body;
+      sendJson(ctx, error.body);
     }
   };
 }
