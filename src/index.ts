@@ -26,6 +26,7 @@ export { RefreshToken } from './tokens/refresh-token.js';
 export { UntypedToken } from './tokens/untyped-token.js';
 export { SlidingToken } from './tokens/sliding-token.js';
 export { TokenUser } from './authentication/token-user.js';
+export type { JsonValue } from './authentication/token-user.js';
 export type { Authenticated } from './authentication/authenticate-request.js';
 export type { Claims, TokenBackend } from './backend/token-backend.js';
 export { createTokenBackend } from './backend/create-token-backend.js';

@@ -3,6 +3,7 @@ import { decodeToken } from '../tokens/token.js';
 import { passwordFingerprint } from '../tokens/password-fingerprint.js';
 import { parseAuthorizationHeader } from './parse-authorization-header.js';
 import { TokenUser } from './token-user.js';
+import { userLookupValue } from './user-lookup-value.js';
 import type { Token, TokenClass } from '../tokens/token.js';
 import type { TokenClassFailure } from '../errors.js';
 import type { ServiceContext } from '../services/service-context.js';
@@ -83,9 +84,10 @@ async function storedUser(context: ServiceContext, token: Token): Promise<AuthUs
   const { settings, userStore } = context;
   const id = userIdClaim(context, token);
   if (!userStore) throw new Error('koa-simple-jwt: stateful authentication needs a userStore (or list the security name in statelessSecurityNames)');
-  // Django's `get(id=None)` is `WHERE id IS NULL`, which finds no user; the store takes strings
-  // only, so a null claim is "User not found" without a query.
-  const user = id === null ? null : await userStore.findUser(settings.userIdField, String(id));
+  // Django's `get(id=None)` is `WHERE id IS NULL`, which finds no user; an array, object or
+  // boolean is no user id either. Neither is looked up: "User not found" without a query.
+  const value = userLookupValue(id);
+  const user = value === undefined ? null : await userStore.findUser(settings.userIdField, value);
   if (!user) throw new AuthenticationError('user_not_found', 'User not found');
   if (settings.checkUserIsActive && !user.isActive) throw new AuthenticationError('user_inactive', 'User is inactive');
   if (settings.checkRevokeToken) {

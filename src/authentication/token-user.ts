@@ -1,20 +1,24 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Token } from '../tokens/token.js';
+
+/** A value a JSON claim can hold (RFC 8259 §3). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * A user built from a validated token's claims, with no store read (Simple JWT's `TokenUser`,
  * used by stateless security names). Always active; staff and superuser flags come from claims.
  *
- * `id` is the user-id claim as a string, or `null` when the claim is `null` (Simple JWT's
- * `TokenUser.id` is then `None`): stringifying it would invent an id `"null"` that a downstream
- * lookup could match.
+ * `id` is the user-id claim as the token holds it, JSON type kept, as Simple JWT main's
+ * `TokenUser.id` returns the claim: `999999` stays a number (what Simple JWT <= 5.5.0 and many
+ * Django services issue), `"42"` a string, `null` null.
  *
  * @example
  * const user = new TokenUser(token, 'user_id');
- * user.id // '42'
+ * user.id // '42' for {"user_id": "42"}, 42 for {"user_id": 42}
  */
 export class TokenUser {
-  readonly id: string | null;
-  readonly pk: string | null;
+  readonly id: JsonValue;
+  readonly pk: JsonValue;
   readonly username: string;
   readonly isActive = true;
   readonly isStaff: boolean;
@@ -27,7 +31,7 @@ export class TokenUser {
   constructor(token: Token, userIdClaim: string) {
     this.token = token;
     const id = token.payload[userIdClaim];
-    this.id = id === null || id === undefined ? null : String(id);
+    this.id = id === undefined ? null : (id as JsonValue);
     this.pk = this.id;
     const username = token.payload.username;
     this.username = typeof username === 'string' ? username : '';
@@ -41,10 +45,11 @@ export class TokenUser {
   }
 
   equals(other: unknown): boolean {
-    return other instanceof TokenUser && other.id === this.id;
+    // Python's `==` on the ids: equal values of one JSON type (1 == 1.0; "1" != 1).
+    return other instanceof TokenUser && isDeepStrictEqual(other.id, this.id);
   }
 
   toString(): string {
-    return `TokenUser ${this.id}`;
+    return `TokenUser ${typeof this.id === 'string' ? this.id : JSON.stringify(this.id)}`;
   }
 }

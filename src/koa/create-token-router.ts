@@ -6,6 +6,7 @@ import { attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
 import { sendJson } from './send-json.js';
+import { markClientAbort } from './client-abort.js';
 import { tokenViewMetadata } from './token-view-metadata.js';
 import type { Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
@@ -90,6 +91,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   router.use(
     async (ctx, next) => {
       attachInstance(ctx, instance);
+      markClientAbort(ctx);
       await next();
       // Every answer of a token view, 200, 400 or 401 alike, says what the view allows and is
       // DRF's plain `application/json`.

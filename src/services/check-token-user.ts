@@ -1,5 +1,6 @@
 import { AccountError, SettingsError } from '../errors.js';
 import { passwordFingerprint } from '../tokens/password-fingerprint.js';
+import { userLookupValue } from '../authentication/user-lookup-value.js';
 import type { Token } from '../tokens/token.js';
 import type { ServiceContext } from './service-context.js';
 import type { AuthUser } from '../stores/user-store.js';
@@ -26,7 +27,10 @@ export async function checkTokenUser(
   const userId = token.payload[settings.userIdClaim];
   if (!isTruthy(userId)) return null;
   if (!userStore) throw new SettingsError('userStore', 'refreshing a token that names a user needs a user store');
-  const user = await userStore.findUser(settings.userIdField, String(userId));
+  // A truthy claim no user can have (`["1"]`, `{"a": 1}`, `true`) names no account (Simple JWT's
+  // lookup raises there: a 500).
+  const value = userLookupValue(userId);
+  const user = value === undefined ? null : await userStore.findUser(settings.userIdField, value);
   if (!user || !settings.userAuthenticationRule(user)) {
     throw new AccountError('no_active_account', NO_ACTIVE_ACCOUNT_FOR_TOKEN);
   }

@@ -1,5 +1,6 @@
 import { UntypedToken } from '../tokens/untyped-token.js';
-import { ValidationError } from '../errors.js';
+import { TokenError, ValidationError } from '../errors.js';
+import { isStorableJti } from '../tokens/storable-claims.js';
 import type { ServiceContext } from './service-context.js';
 
 /**
@@ -13,6 +14,8 @@ export async function verifyToken(context: ServiceContext, encoded: string): Pro
   const { blacklistAfterRotation, blacklistStore, jtiClaim } = context.settings;
   if (blacklistAfterRotation && blacklistStore && jtiClaim !== null) {
     const jti = token.payload[jtiClaim];
+    // A jti the blacklist cannot hold is refused before any query, as the blacklist-aware tokens do.
+    if (typeof jti === 'string' && !isStorableJti(jti)) throw new TokenError('Token is invalid');
     if (typeof jti === 'string' && (await blacklistStore.isBlacklisted(jti))) {
       throw new ValidationError({ non_field_errors: ['Token is blacklisted'] });
     }

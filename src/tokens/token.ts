@@ -8,6 +8,8 @@ import type { AuthUser } from '../stores/user-store.js';
 import type { OutstandingToken } from '../stores/blacklist-store.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 import { passwordFingerprint } from './password-fingerprint.js';
+import { userLookupValue } from '../authentication/user-lookup-value.js';
+import { isStorableEpoch, isStorableJti } from './storable-claims.js';
 
 /** What every token needs: the settings it follows and the backend that signs it. */
 export interface TokenContext {
@@ -100,6 +102,9 @@ export abstract class Token {
       // without an id); we say "Token has no id" first, then ask the blacklist.
       const jti = jtiClaim === null ? undefined : this.payload[jtiClaim];
       if (typeof jti !== 'string' || jti === '') throw new TokenError('Token has no id');
+      // Values the blacklist tables cannot hold (a jti over 255 characters, `exp: 1e308`) would
+      // make the database fail; such a token is invalid before any query.
+      if (!isStorableJti(jti) || !isStorableEpoch(this.flushAfter())) throw new TokenError('Token is invalid');
       if (await blacklistStore.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
     }
     this.checkExp('exp');
@@ -129,10 +134,10 @@ export abstract class Token {
    */
   outstandingRecord(signed: string): OutstandingToken {
     const { jtiClaim, userIdClaim } = this.context.settings;
-    const userId = this.payload[userIdClaim];
+    const userId = userLookupValue(this.payload[userIdClaim]);
     return {
       jti: String(jtiClaim === null ? '' : this.payload[jtiClaim]),
-      userId: userId === undefined || userId === null || userId === '' ? null : String(userId),
+      userId: userId === undefined || userId === '' ? null : userId,
       token: signed,
       createdAt: this.currentTime,
       expiresAt: new Date(this.flushAfter() * 1000),

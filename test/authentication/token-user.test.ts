@@ -14,11 +14,15 @@ function userWithId(value: unknown): TokenUser {
   return new TokenUser(token, 'user_id');
 }
 
-test('new TokenUser takes id and pk from the user-id claim, as a string', () => {
-  const user = userWithId(42);
-  assert.equal(user.id, '42');
-  assert.equal(user.pk, '42');
-  assert.equal(String(user), 'TokenUser 42');
+test('new TokenUser takes id and pk from the user-id claim, keeping its JSON type', () => {
+  const user = userWithId(999999);
+  assert.equal(user.id, 999999);
+  assert.equal(user.pk, 999999);
+  assert.equal(String(user), 'TokenUser 999999');
+  assert.equal(userWithId('42').id, '42');
+  assert.deepEqual(userWithId(['1']).id, ['1']);
+  assert.equal(user.equals(userWithId(999999.0)), true);
+  assert.equal(user.equals(userWithId('999999')), false, 'Python: 999999 != "999999"');
 });
 
 test('new TokenUser with a null user-id claim has a null id, not the string "null"', () => {
