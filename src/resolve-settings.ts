@@ -1,4 +1,5 @@
 import { readAuthHeaderName, readAuthHeaderTypes } from './authentication/auth-header-options.js';
+import { LANGUAGES } from './locales/languages.js';
 import { SettingsError } from './errors.js';
 import { systemClock } from './clock.js';
 import { isEmpty, mayOmitSigningKey, SIGNING_KEY_REQUIRED } from './backend/resolve-keys.js';
@@ -46,6 +47,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
+  'locale', 'acceptLanguage',
 ]);
 
 /**
@@ -129,6 +131,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
     clock: o.clock ?? systemClock,
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
+    locale: locale(o.locale),
+    acceptLanguage: bool(o, 'acceptLanguage', false),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
   // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.
@@ -156,6 +160,16 @@ function leeway(value: unknown): number {
     throw new SettingsError('leeway', `expected a number of seconds >= 0, got ${describe(value)}`);
   }
   return value;
+}
+
+/** The configured language in Django's form, one we have messages for (exactly: no guessing at startup). */
+function locale(value: unknown): string {
+  if (value === undefined) return 'en';
+  const code = typeof value === 'string' ? value.toLowerCase().replace(/_/g, '-') : undefined;
+  if (code === undefined || !LANGUAGES.includes(code)) {
+    throw new SettingsError('locale', `expected one of ${LANGUAGES.join(', ')}; got ${describe(value)}`);
+  }
+  return code;
 }
 
 function bool(o: SimpleJwtOptions, key: OptionName, fallback: boolean): boolean {

@@ -114,6 +114,18 @@ export interface SimpleJwtOptions {
    * are still checked on every request. `false` turns it off. Default `{ maxEntries: 10000 }`.
    */
   verifiedTokenCache?: false | { maxEntries?: number };
+  /**
+   * Django's `LANGUAGE_CODE` for our messages: the language error messages are rendered in, one
+   * of Simple JWT's 25 catalogues (`'fr'`, `'es-ar'`, `'zh-hans'`, `'pt-br'`, ...) or `'en'`
+   * (`_` and case are accepted: `'pt_BR'`). Codes never change. Default `'en'`.
+   */
+  locale?: string;
+  /**
+   * Choose the language per request from `Accept-Language`, as Django's LocaleMiddleware does
+   * (best supported match, else `locale`), and send `Content-Language` and `Vary: Accept-Language`
+   * on every answer we render. Default false.
+   */
+  acceptLanguage?: boolean;
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -158,6 +170,9 @@ export interface ResolvedSettings {
   readonly statelessSecurityNames: readonly string[];
   readonly clock: Clock;
   readonly verifiedTokenCache: false | { readonly maxEntries: number };
+  /** A code from Simple JWT's catalogues in Django's form (`'es-ar'`), or `'en'`. */
+  readonly locale: string;
+  readonly acceptLanguage: boolean;
 }
 
 export type { AuthUser, Credentials };

@@ -96,7 +96,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
       // Every answer of a token view, 200, 400 or 401 alike, says what the view allows and is
       // DRF's plain `application/json`.
       ctx.set('Allow', ALLOW);
-      if (ctx.body !== null && typeof ctx.body === 'object' && ctx.response.is('json')) ctx.set('Content-Type', 'application/json');
+      if (ctx.body !== null && typeof ctx.body === 'object' && ctx.response.is('json')) sendJson(ctx, ctx.body);
     },
     createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),
     contentTypeGuard(),
@@ -121,7 +121,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     }
     const error = new MethodNotAllowedError(ctx.method, ALLOW.split(', '));
     ctx.status = error.status;
-    sendJson(ctx, error.body);
+    sendJson(ctx, error.body, { translate: true });
   };
   const routes = router.routes() as Middleware;
   // Most requests an app serves are not ours: let them pass without the router's matching work.

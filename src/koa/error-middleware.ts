@@ -22,7 +22,7 @@ export function createErrorMiddleware(headerType: string): Middleware {
       ctx.status = error.status;
       ctx.set(error.headers);
       if (error.status === 401) ctx.set('WWW-Authenticate', challenge);
-      sendJson(ctx, error.body);
+      sendJson(ctx, error.body, { translate: true });
     }
   };
 }

@@ -22,3 +22,8 @@ export function instanceFrom(ctx: Context): SimpleJwt {
   }
   return instance;
 }
+
+/** The instance serving this request, or undefined when none was attached. */
+export function findInstance(ctx: Context): SimpleJwt | undefined {
+  return (ctx as WithInstance)[INSTANCE];
+}
