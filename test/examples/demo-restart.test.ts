@@ -19,7 +19,7 @@ after(async () => {
 
 /** Starts the demo on `port`; resolves once it prints its banner, rejects with its output if it exits first. */
 function startDemo(port: number): Promise<ChildProcess> {
-  const env = { ...process.env, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
