@@ -126,6 +126,16 @@ export interface SimpleJwtOptions {
    * on every answer we render. Default false.
    */
   acceptLanguage?: boolean;
+  /**
+   * Where startup warnings go (e.g. `rotateRefreshTokens` without a blacklist store). Default
+   * `console`; pass your logger (pino, winston: anything with `warn(message)`).
+   */
+  logger?: Logger;
+}
+
+/** What the library logs through: a `warn(message)` method. */
+export interface Logger {
+  warn(message: string): void;
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -173,6 +183,7 @@ export interface ResolvedSettings {
   /** A code from Simple JWT's catalogues in Django's form (`'es-ar'`), or `'en'`. */
   readonly locale: string;
   readonly acceptLanguage: boolean;
+  readonly logger: Logger;
 }
 
 export type { AuthUser, Credentials };
