@@ -148,7 +148,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     protect: (securityName = 'jwt', protectOptions?: ProtectOptions) => createProtect(instance, securityName, protectOptions),
     allowedMethods: (router: Router) => createAllowedMethods(router, headerType),
     async ready(): Promise<void> {
-      await Promise.all([settings.userStore?.ready?.(), settings.blacklistStore?.ready?.()]);
+      // One after the other, so the first problem reported is always the same one.
+      await settings.userStore?.ready?.();
+      await settings.blacklistStore?.ready?.();
     },
     routes(routerOptions?: TokenRouterOptions): Middleware {
       if (!backend.canSign) {
