@@ -26,6 +26,9 @@ import type { Authenticated } from './authentication/authenticate-request.js';
 import type { Token, TokenClass } from './tokens/token.js';
 import type { AuthUser, Credentials } from './stores/user-store.js';
 import type { TokenRouterOptions } from './koa/create-token-router.js';
+import { createNinjaTokenRouter } from './profiles/ninja-jwt/create-ninja-token-router.js';
+import { authenticateNinjaRequest } from './profiles/ninja-jwt/authenticate-ninja-request.js';
+import type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';
 
 /**
  * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
@@ -63,8 +66,11 @@ export interface SimpleJwt {
    * to the tsoa authentication module and renders our errors as Simple JWT's JSON bodies.
    */
   middleware(): Middleware;
-  /** The tsoa-generated token routes, mounted under `prefix`. */
-  routes(options?: TokenRouterOptions): Middleware;
+  /**
+   * The tsoa-generated token routes, mounted under `prefix`: Simple JWT's, or with
+   * `{ profile: 'ninja-jwt' }` Ninja JWT's (`/token/pair`, ...; see NinjaJwtRouterOptions).
+   */
+  routes(options?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware;
 }
 
 /**
@@ -102,7 +108,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     decodeToken: <T extends Token>(token: string, cls?: TokenClass<T>) =>
       decodeToken((cls ?? UntypedToken) as TokenClass<T>, context, token),
     authenticate: (header: string | undefined, securityName: string, scopes: readonly string[] = []) =>
-      authenticateRequest(context, header, securityName, scopes),
+      settings.securityProfiles[securityName] === 'ninja-jwt'
+        ? authenticateNinjaRequest(context, header, securityName, scopes)
+        : authenticateRequest(context, header, securityName, scopes),
     middleware(): Middleware {
       const errors = createErrorMiddleware(headerType);
       // Not async itself: the error middleware's promise is the answer, one frame fewer per request.
@@ -111,13 +119,14 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
         return errors(ctx, next);
       };
     },
-    routes(routerOptions?: TokenRouterOptions): Middleware {
+    routes(routerOptions?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware {
       if (!backend.canSign) {
         throw new SettingsError('signingKey', 'the token routes issue tokens: this instance has only a verifying key (verifyingKey or jwkUrl); mount them where the private key is');
       }
       if (!settings.userStore) {
         throw new SettingsError('userStore', 'the token routes need a user store to check credentials (e.g. new KnexUserStore(knex))');
       }
+      if (routerOptions?.profile === 'ninja-jwt') return createNinjaTokenRouter(instance, routerOptions);
       const blacklist = routerOptions?.blacklist ?? settings.blacklistStore !== undefined;
       if (blacklist && !settings.blacklistStore) {
         throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store (e.g. new KnexBlacklistStore(knex)); without one it would blacklist nothing');

@@ -10,6 +10,8 @@ import type { SimpleJwt } from '../create-simple-jwt.js';
 
 /** Options for {@link createTokenRouter}. */
 export interface TokenRouterOptions {
+  /** Simple JWT's wire (the default; `'ninja-jwt'` takes NinjaJwtRouterOptions). */
+  profile?: 'simple-jwt';
   /** Where the routes are mounted, e.g. `/api` gives `/api/token`. Default none. */
   prefix?: string;
   /** Mount `POST /token/blacklist`. Default: when a blacklist store is configured. */

@@ -20,7 +20,7 @@ export function createErrorMiddleware(headerType: string): Middleware {
       if (error.status >= 500) ctx.app.emit('error', error.cause ?? error, ctx);
       ctx.status = error.status;
       ctx.set(error.headers);
-      if (error.status === 401) ctx.set('WWW-Authenticate', challenge);
+      if (error.status === 401 && error.challenge) ctx.set('WWW-Authenticate', challenge);
       ctx.body = error.body;
     }
   };
