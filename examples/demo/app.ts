@@ -52,6 +52,8 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   app.use(jwt.middleware());
   // 2. POST /api/token, /api/token/refresh, /api/token/verify, /api/token/sliding, /api/token/sliding/refresh.
   app.use(jwt.routes({ prefix: '/api' }));
+  // 2b. The same endpoints with Ninja JWT's wire, for a django-ninja-jwt front end: POST /ninja/token/pair, ...
+  app.use(jwt.routes({ profile: 'ninja-jwt', prefix: '/ninja' }));
   // 3. The app's own tsoa routes.
   const router = new Router({ prefix: '/api' });
   RegisterRoutes(router);
