@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ManualClock, demoSigner, setUpDatabase } from '../../support/demo.js';
 import { startTwoProfileApp } from '../../support/two-profile-app.js';
+import { claimsOf } from '../../support/http.js';
 import type { TestDatabase } from '../../../examples/support/database.js';
 import type { TestServer } from '../../support/http.js';
 import type { KnexUserStore } from '../../../src/stores/knex-user-store.js';
@@ -129,6 +130,14 @@ describe('one app, both profiles, one database', () => {
     const api = await server.post('/api/token/verify', { token: 'nope' });
     assert.deepEqual(api.body, { detail: 'Token is invalid', code: 'token_not_valid' });
     assert.equal(api.headers.get('www-authenticate'), 'Bearer realm="api"');
+  });
+
+  test('the Ninja obtain endpoints record refresh and sliding tokens as outstanding, never access tokens (Ninja JWT\'s test_token_blacklist)', async () => {
+    const pair = await login('/ninja');
+    const sliding = await login('/ninja', '/token/sliding');
+    const jti = (token: string | undefined) => String(claimsOf(token).jti);
+    const rows = await db.knex('token_blacklist_outstandingtoken').whereIn('jti', [jti(pair.refresh), jti(sliding.token), jti(pair.access)]).select('jti', 'user_id');
+    assert.deepEqual(rows.map((row: { jti: string; user_id: unknown }) => [row.jti, String(row.user_id)]).sort(), [[jti(pair.refresh), aliceId], [jti(sliding.token), aliceId]].sort());
   });
 
   test('rotation at one front end blacklists the token for the other; the blacklist is shared', async () => {
