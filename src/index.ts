@@ -42,6 +42,12 @@ export { CachedUserStore } from './stores/cached-user-store.js';
 export type { CachedUserStoreOptions } from './stores/cached-user-store.js';
 export { flushExpiredTokens, revokeUserTokens, blacklistTokenByJti, unblacklistTokenByJti } from './stores/revocation.js';
 export { koaAuthentication } from './koa/authentication-module.js';
+export type { Register, RegisteredUser, SimpleJwtState } from './koa/state.js';
+export type { ProtectOptions, UnlessOptions, PathRule } from './koa/protect.js';
+export { hidePasswordHash } from './stores/user-store.js';
+export type { Logger } from './settings.js';
+export type { PgConnection, PgConnectionConfig } from './stores/listener-types.js';
+export type { StateChangeReporter } from './stores/state-report.js';
 export type { TokenRouterOptions } from './koa/create-token-router.js';
 // The Ninja JWT wire profile: `jwt.routes({ profile: 'ninja-jwt' })`, `securityProfiles`.
 export type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';

@@ -1,5 +1,7 @@
 import { InternalError, SimpleJwtError } from '../errors.js';
 import { instanceFrom } from './instance-context.js';
+import { hidePasswordHash } from '../stores/user-store.js';
+import { TokenUser } from '../authentication/token-user.js';
 import { renderNinjaError } from '../profiles/ninja-jwt/render-ninja-error.js';
 import type { Request } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
@@ -33,9 +35,10 @@ export async function koaAuthentication(request: Request, securityName: string, 
     const ninja = instance.settings.securityProfiles[securityName] === 'ninja-jwt';
     const header = request.headers[ninja ? 'authorization' : instance.settings.authHeaderName];
     const { user, token } = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
-    request.ctx.state.user = user;
+    const shown = user instanceof TokenUser ? user : hidePasswordHash(user);
+    request.ctx.state.user = shown;
     request.ctx.state.token = token;
-    return user;
+    return shown;
   } catch (error) {
     if (error instanceof SimpleJwtError) {
       throw instance.settings.securityProfiles[securityName] === 'ninja-jwt' ? renderNinjaError(error, request.method) : error;

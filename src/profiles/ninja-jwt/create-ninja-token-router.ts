@@ -3,11 +3,13 @@ import bodyParser from 'koa-bodyparser';
 import { MethodNotAllowedError, ParseError, RequestTooLargeError, SettingsError } from '../../errors.js';
 import { RegisterRoutes } from '../../generated/ninja-routes.js';
 import { attachInstance } from '../../koa/instance-context.js';
+import { takeOwnBody } from '../../koa/create-token-router.js';
 import { renderNinjaError } from './render-ninja-error.js';
 import { NINJA_CONTROLLER_PATHS, NINJA_CONTROLLERS, NINJA_JWT_PROFILE } from './ninja-jwt-profile.js';
 import type { Middleware } from 'koa';
 import type { SimpleJwt } from '../../create-simple-jwt.js';
 import type { NinjaController } from './ninja-jwt-profile.js';
+import type { TokenRouter } from '../../koa/create-token-router.js';
 
 /** Options of `jwt.routes({ profile: 'ninja-jwt' })`. */
 export interface NinjaJwtRouterOptions {
@@ -83,7 +85,7 @@ function onlyRoutes(router: Router, keep: ReadonlySet<string>): Router {
  * @example
  * app.use(jwt.routes({ profile: 'ninja-jwt', prefix: '/api' })); // POST /api/token/pair
  */
-export function createNinjaTokenRouter(instance: SimpleJwt, options: NinjaJwtRouterOptions): Middleware {
+export function createNinjaTokenRouter(instance: SimpleJwt, options: NinjaJwtRouterOptions): TokenRouter {
   const controllers: readonly NinjaController[] = options.controllers ?? ['default', 'sliding', ...(instance.settings.blacklistStore ? ['blacklist' as const] : [])];
   if (!Array.isArray(controllers as unknown) || controllers.length === 0 || !controllers.every((name) => NINJA_CONTROLLERS.includes(name))) {
     throw new SettingsError('controllers', `expected a non-empty list of ${NINJA_CONTROLLERS.map((name) => `"${name}"`).join(', ')}`);
@@ -98,6 +100,8 @@ export function createNinjaTokenRouter(instance: SimpleJwt, options: NinjaJwtRou
   router.use(
     async (ctx, next) => {
       attachInstance(ctx, instance);
+      // jwt.middleware() switched an app-wide body parser off for this request: ours reads it.
+      if (takeOwnBody(ctx)) ctx.disableBodyParser = false;
       await next();
     },
     ninjaErrors(),
@@ -106,10 +110,11 @@ export function createNinjaTokenRouter(instance: SimpleJwt, options: NinjaJwtRou
   RegisterRoutes(onlyRoutes(router, keep));
   const routes = router.routes() as Middleware;
   const errors = ninjaErrors();
-  return function ninjaTokenRoutes(ctx, next) {
+  const middleware: Middleware = function ninjaTokenRoutes(ctx, next) {
     if (!mounted.has(ctx.path)) return next();
     // django-ninja answers any other method on a POST route with its 405 (OPTIONS included).
     if (ctx.method !== 'POST') return errors(ctx, () => Promise.reject(new MethodNotAllowedError(ctx.method, ['POST'])));
     return routes(ctx, next);
   };
+  return { middleware, serves: (path) => mounted.has(path) };
 }
