@@ -83,3 +83,34 @@ test('securityProfiles must name configured security names and known profiles', 
   assert.deepEqual(createSimpleJwt({ ...base, securityProfiles: { jwt: 'ninja-jwt' } }).settings.securityProfiles, { jwt: 'ninja-jwt' });
   assert.deepEqual(createSimpleJwt(base).settings.securityProfiles, {});
 });
+
+test('behind jwt.middleware() an app-wide body parser stays off the profile\'s paths, and protect() answers a Ninja security name in Ninja\'s shape', async () => {
+  const { default: Koa } = await import('koa');
+  const { default: bodyParser } = await import('koa-bodyparser');
+  const { serve } = await import('../../support/http.js');
+  const users = new KnexUserStore(db.knex, { iterations: 1000 });
+  await users.createUser({ username: 'parsed', password: 'parsed-password' });
+  const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: users, authTokenClasses: { ninja: [AccessToken] }, securityProfiles: { ninja: 'ninja-jwt' } });
+  const app = new Koa();
+  app.silent = true;
+  app.use(jwt.middleware());
+  app.use(bodyParser());
+  app.use(jwt.routes({ profile: 'ninja-jwt' }));
+  app.use(jwt.protect('ninja', { unless: { path: ['/open'] } }));
+  app.use((ctx) => {
+    ctx.body = { user: (ctx.state.user as { username?: string } | undefined)?.username ?? null };
+  });
+  const server = await serve(app);
+  try {
+    const form = await server.request('/token/pair', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=parsed&password=parsed-password' });
+    assert.deepEqual([form.status, form.body], [400, { detail: 'Cannot parse request body' }]);
+    const pair = await server.post('/token/pair', { username: 'parsed', password: 'parsed-password' });
+    assert.equal(pair.status, 200);
+    const refused = await server.request('/private');
+    assert.deepEqual([refused.status, refused.body, refused.headers.get('www-authenticate')], [401, { detail: 'Unauthorized' }, null]);
+    const allowed = await server.request('/private', { headers: { authorization: `bearer ${(pair.body as { access: string }).access}` } });
+    assert.deepEqual([allowed.status, allowed.body], [200, { user: 'parsed' }]);
+  } finally {
+    await server.close();
+  }
+});
