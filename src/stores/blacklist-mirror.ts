@@ -328,24 +328,33 @@ export class BlacklistMirror implements BlacklistStore {
   async #load(client: pg.Client, progress: () => void): Promise<void> {
     const log = this.#startLog(this.#set !== undefined);
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // Parallel workers would only add overhead to a merge join read in order, in small batches.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0');
       const { snapshot, summary } = readSummary((await client.query(this.#summarySql())).rows[0]);
       progress();
       const set = new JtiSet(Math.max(0, summary.entries));
       let checksum = 0;
       let after = 0;
+      let watermark = 0;
       for (;;) {
-        const { rows } = await client.query<BatchRow>(this.#batchSql(), [after, this.#batchSize]);
+        const { rows } = await client.query<BatchRow>(this.#batchSql(false), [after, this.#batchSize]);
         progress();
         const batch = rows[0]!;
         if (batch.n === 0) break;
-        if (batch.hex !== null) {
+        if (batch.hex !== null && HEX.test(batch.hex)) {
+          // Every jti of 32 bytes in this batch is 32 lowercase hex characters: decode them at once.
           const bytes = Buffer.from(batch.hex, 'hex');
           for (let offset = 0; offset < bytes.length; offset += 16) set.addBytes(bytes, offset);
+          for (const jti of batch.other ?? []) set.add(jti);
+        } else {
+          // Rare: a 32-byte jti that is not lowercase hex. The same batch again, one string per jti.
+          const again = await client.query<BatchRow>(this.#batchSql(true), [after, this.#batchSize]);
+          progress();
+          for (const jti of again.rows[0]!.other ?? []) set.add(jti);
         }
-        for (const jti of batch.other ?? []) set.add(jti);
         checksum = addChecksum(checksum, Number(batch.sum));
         after = Number(batch.last);
+        watermark = Math.max(watermark, Number(batch.top));
         if (batch.n < this.#batchSize) break;
       }
       const mark = this.#newMark();
@@ -361,7 +370,7 @@ export class BlacklistMirror implements BlacklistStore {
       this.#offset = offset;
       this.#set = set;
       this.#checksum = checksum;
-      this.#watermark = after;
+      this.#watermark = watermark;
       this.#broken = false;
       for (const { change } of log.entries) {
         if (change.kind !== 'mark' && !snapshot.sees(change.xid)) this.#apply(set, change);
@@ -410,14 +419,21 @@ export class BlacklistMirror implements BlacklistStore {
               FROM ${this.#tables.summary}`;
   }
 
-  #batchSql(): string {
-    return `SELECT count(*)::int AS n, max(id)::text AS last,
+  /**
+   * One batch of a load, in `token_id` order: a merge join of two index scans (the unique
+   * `token_id` index and the outstanding table's primary key), no lookup per row. The jtis of 32
+   * bytes come as one string (checked and decoded as hex at once), the others as a JSON array;
+   * `all` sends every jti in the array.
+   */
+  #batchSql(all: boolean): string {
+    const hex = all ? 'false' : 'octet_length(o.jti) = 32';
+    return `SELECT count(*)::int AS n, max(token_id)::text AS last, max(id)::text AS top,
                    coalesce(sum(((id & 4294967295) * 1540483477) & 4294967295), 0)::text AS sum,
                    string_agg(jti, '') FILTER (WHERE hex) AS hex,
                    json_agg(jti) FILTER (WHERE NOT hex) AS other
-              FROM (SELECT b.id, o.jti, o.jti ~ '^[0-9a-f]{32}$' AS hex
+              FROM (SELECT b.id, b.token_id, o.jti, ${hex} AS hex
                       FROM ${this.#tables.blacklisted} b JOIN ${this.#tables.outstanding} o ON o.id = b.token_id
-                     WHERE b.id > $1 ORDER BY b.id LIMIT $2) batch`;
+                     WHERE b.token_id > $1 AND o.id > $1 ORDER BY b.token_id LIMIT $2) batch`;
   }
 
   #onNotification(payload: string | undefined): void {
@@ -469,9 +485,13 @@ export class BlacklistMirror implements BlacklistStore {
   }
 }
 
+/** Lowercase hex, nothing else. */
+const HEX = /^[0-9a-f]*$/;
+
 interface BatchRow {
   n: number;
   last: string | null;
+  top: string | null;
   sum: string;
   hex: string | null;
   other: string[] | null;

@@ -46,6 +46,21 @@ describe('BlacklistMirror', () => {
     }
   });
 
+  test('loads jtis that are not 32 lowercase hex characters as they are (uppercase, other 32-byte jtis, longer, shorter)', async () => {
+    const odd = ['ABCDEF0123456789ABCDEF0123456789', 'g'.repeat(32), `${'é'.repeat(15)}ab`, 'x'.repeat(200), 'short'];
+    const hex = record();
+    for (const jti of odd) await store.blacklist({ ...record(), jti });
+    await store.blacklist(hex);
+    const mirror = await BlacklistMirror.start(store, { connection: db.connectionString, loadBatchSize: 2 });
+    try {
+      for (const jti of [...odd, hex.jti]) assert.equal(await mirror.isBlacklisted(jti), true, jti);
+      assert.equal(await mirror.isBlacklisted('abcdef0123456789abcdef0123456789'), false, 'lowercase of a blacklisted uppercase jti');
+      assert.equal(await mirror.isBlacklisted('G'.repeat(32)), false);
+    } finally {
+      await mirror.close();
+    }
+  });
+
   test('answers as the database does whatever expires_at says (leeway, sliding tokens renewed by Django), and forgets rows once flushed', async () => {
     // Simple JWT keeps a sliding token's first expires_at when it renews the token, and a token is
     // accepted for `leeway` seconds past its exp: the row's date says nothing about the token.
