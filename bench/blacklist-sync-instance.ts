@@ -24,13 +24,16 @@ const memory = process.memoryUsage();
 const heapMB = (memory.heapUsed + memory.arrayBuffers - heapBefore) / 2 ** 20;
 const rssMB = memory.rss / 2 ** 20;
 
-// The steady-state check's statement, as the database runs it.
-const explain = await knex.raw(
-  `EXPLAIN (ANALYZE, FORMAT JSON) SELECT txid_current_snapshot()::text AS snapshot, coalesce(sum(entries), 0)::text AS entries,
-          (coalesce(sum(checksum), 0) % 281474976710656)::text AS checksum FROM koa_simple_jwt_blacklist_summary`,
-);
-const plan = explain.rows[0]['QUERY PLAN'][0] as { 'Planning Time': number; 'Execution Time': number };
-const checkDbMs = plan['Planning Time'] + plan['Execution Time'];
+// The steady-state check's statement, as the database runs it (planning and execution; best of 10).
+let checkDbMs = Infinity;
+for (let i = 0; i < 10; i += 1) {
+  const explain = await knex.raw(
+    `EXPLAIN (ANALYZE, FORMAT JSON) SELECT txid_current_snapshot()::text AS snapshot, coalesce(sum(entries), 0)::text AS entries,
+            (coalesce(sum(checksum), 0) % 281474976710656)::text AS checksum FROM koa_simple_jwt_blacklist_summary`,
+  );
+  const plan = explain.rows[0]['QUERY PLAN'][0] as { 'Planning Time': number; 'Execution Time': number };
+  checkDbMs = Math.min(checkDbMs, plan['Planning Time'] + plan['Execution Time']);
+}
 // A whole check from the mirror's side (blacklistUser of nobody: a check waiting for its mark).
 const checks: number[] = [];
 for (let i = 0; i < 20; i += 1) {

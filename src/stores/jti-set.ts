@@ -41,7 +41,7 @@ export class JtiSet {
 
   has(jti: string): boolean {
     if (!parse(jti)) return this.#strings.has(jti);
-    return this.#hasWords(W[0]!, W[1]!, W[2]!, W[3]!);
+    return this.#hasWords(w0, w1, w2, w3);
   }
 
   /** Adds `jti`; true when it was not there. */
@@ -51,7 +51,7 @@ export class JtiSet {
       this.#strings.add(jti);
       return true;
     }
-    return this.#addWords(W[0]!, W[1]!, W[2]!, W[3]!);
+    return this.#addWords(w0, w1, w2, w3);
   }
 
   /**
@@ -65,7 +65,10 @@ export class JtiSet {
   /** Removes `jti`; true when it was there. */
   delete(jti: string): boolean {
     if (!parse(jti)) return this.#strings.delete(jti);
-    const [a, b, c, d] = [W[0]!, W[1]!, W[2]!, W[3]!];
+    const a = w0;
+    const b = w1;
+    const c = w2;
+    const d = w3;
     if ((a | b | c | d) === 0) {
       const had = this.#zero;
       this.#zero = false;
@@ -114,11 +117,11 @@ export class JtiSet {
     for (;;) {
       const i = slot * 4;
       const s0 = slots[i]!;
-      const s1 = slots[i + 1]!;
-      const s2 = slots[i + 2]!;
-      const s3 = slots[i + 3]!;
-      if (s0 === a && s1 === b && s2 === c && s3 === d) return slot;
-      if ((s0 | s1 | s2 | s3) === 0) return -1;
+      if (s0 === a) {
+        if (slots[i + 1] === b && slots[i + 2] === c && slots[i + 3] === d) return slot;
+      } else if (s0 === 0 && (slots[i + 1]! | slots[i + 2]! | slots[i + 3]!) === 0) {
+        return -1;
+      }
       slot += 1;
       if (slot === capacity) slot = 0;
     }
@@ -193,25 +196,40 @@ function capacityFor(entries: number): number {
   return Math.max(MIN_CAPACITY, Math.ceil(entries / TARGET_LOAD));
 }
 
-/** The words `parse` produced (one shared buffer: no allocation per lookup). */
-const W = new Uint32Array(4);
+/** The words `parse` produced (module variables: no allocation per lookup). */
+let w0 = 0;
+let w1 = 0;
+let w2 = 0;
+let w3 = 0;
 
-/** Reads a 32-lowercase-hex jti into `W`; false for any other jti. */
+/** Hex digit values by character code; -1 for anything else (uppercase included). */
+const DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i += 1) DIGITS[48 + i] = i;
+for (let i = 0; i < 6; i += 1) DIGITS[97 + i] = 10 + i;
+
+/** Eight hex characters from `start` as a 32-bit word, or -1 when one is not lowercase hex. */
+function parseWord(jti: string, start: number): number {
+  let value = 0;
+  for (let i = start; i < start + 8; i += 1) {
+    const code = jti.charCodeAt(i);
+    const digit = code < 128 ? DIGITS[code]! : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** Reads a 32-lowercase-hex jti into w0..w3; false for any other jti. */
 function parse(jti: string): boolean {
   if (jti.length !== 32) return false;
-  for (let w = 0; w < 4; w += 1) {
-    let value = 0;
-    for (let i = w * 8, end = i + 8; i < end; i += 1) {
-      const code = jti.charCodeAt(i);
-      let digit: number;
-      if (code >= 48 && code <= 57) digit = code - 48;
-      else if (code >= 97 && code <= 102) digit = code - 87;
-      else return false;
-      value = (value << 4) | digit;
-    }
-    W[w] = value;
-  }
-  return true;
+  w0 = parseWord(jti, 0);
+  if (w0 < 0) return false;
+  w1 = parseWord(jti, 8);
+  if (w1 < 0) return false;
+  w2 = parseWord(jti, 16);
+  if (w2 < 0) return false;
+  w3 = parseWord(jti, 24);
+  return w3 >= 0;
 }
 
 function word(bytes: Uint8Array, offset: number): number {
