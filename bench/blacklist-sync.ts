@@ -1,5 +1,5 @@
 // BlacklistMirror at scale: `node --expose-gc --import tsx bench/blacklist-sync.ts`.
-// Needs DATABASE_URL (a server where it may create and drop a throw-away database). For each size
+// Uses a throw-away database on DATABASE_URL's server (an embedded PostgreSQL without it). For each size
 // in MIRROR_BENCH_ROWS (default 1000000; e.g. 1000000,3000000,10000000) it fills Simple JWT's
 // tables (32-hex jtis, every outstanding row blacklisted) with generate_series, then starts a
 // mirror in a fresh process (one app instance) and prints: time to in-sync, heap and RSS of that
@@ -7,20 +7,12 @@
 // takes to reach the mirror, and the mirror's lookup.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import knexFactory from 'knex';
-import pg from 'pg';
+import { createTestDatabase } from '../examples/support/database.js';
 import { migrate } from '../src/stores/migrate.js';
 
-const base = process.env.DATABASE_URL;
-if (!base) throw new Error('set DATABASE_URL');
 const sizes = (process.env.MIRROR_BENCH_ROWS ?? '1000000').split(',').map(Number);
-const name = `ksjwt_bench_mirror_${process.pid}`;
-const url = new URL(base);
-url.pathname = `/${name}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
+const db = await createTestDatabase();
+const { knex } = db;
 
 interface Result {
   rows: number;
@@ -52,9 +44,7 @@ try {
     );
   }
 } finally {
-  await knex.destroy();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
 }
 
 /** Rows from..to, every one blacklisted, in two statements; triggers off (they would announce each row). */
@@ -84,7 +74,7 @@ async function fill(from: number, to: number): Promise<void> {
 /** One app instance in its own process: its report is one JSON line. */
 async function measure(rows: number): Promise<Result> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./blacklist-sync-instance.ts', import.meta.url))], {
-    env: { ...process.env, DATABASE_URL: url.toString() },
+    env: { ...process.env, DATABASE_URL: db.connectionString },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
