@@ -4,7 +4,9 @@ import { PgListener } from './pg-listener.js';
 import { JtiSet } from './jti-set.js';
 import { SUMMARY_TABLE, Snapshot, addChecksum, checksumTerm, parseChange } from './blacklist-changes.js';
 import type { Change } from './blacklist-changes.js';
-import type { MirrorState } from './pg-listener.js';
+import { logStateChanges, notInSyncError } from './state-report.js';
+import type { StateChangeReporter } from './state-report.js';
+import type { MirrorState, PgConnection } from './listener-types.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
 /** The channel the blacklist triggers (migration `..._blacklist_sync`) announce on. */
@@ -19,7 +21,7 @@ const MARK_ROUND_TRIPS = 3;
 /** Options of {@link BlacklistMirror}. */
 export interface BlacklistMirrorOptions {
   /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
   /**
    * Compare memory with the database this often (an O(1) read of the summary the triggers keep),
    * reloading only when they disagree. Default 60 s.
@@ -40,9 +42,14 @@ export interface BlacklistMirrorOptions {
   blacklistedTable?: string;
   /** Told about connection problems and reloads (default: nothing); the mirror recovers by itself. */
   onError?: (error: unknown) => void;
+  /**
+   * Told when the listening connection is lost (checks then go to the database: fail closed) and
+   * when it is back in sync. Default: one `console.warn` line per change; `false` for silence.
+   */
+  onStateChange?: StateChangeReporter | false;
 }
 
-export type { MirrorState } from './pg-listener.js';
+export type { MirrorState } from './listener-types.js';
 
 /** A change announced while a sync runs, with what applying it did to memory (when applied live). */
 interface Logged {
@@ -89,6 +96,8 @@ export class BlacklistMirror implements BlacklistStore {
   readonly #batchSize: number;
   readonly #onError: ((error: unknown) => void) | undefined;
   #listener: PgListener | undefined;
+  /** The listening connection's last failure, for ready()'s message. */
+  #lastError: unknown;
   /** The jtis of the blacklisted rows; undefined before the first load. */
   #set: JtiSet | undefined;
   /** The checksum of the rows `#set` holds (see blacklist-changes). */
@@ -138,7 +147,11 @@ export class BlacklistMirror implements BlacklistStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
-        onError: options.onError,
+        onError: (error: unknown) => {
+          mirror.#lastError = error;
+          options.onError?.(error);
+        },
+        onStateChange: options.onStateChange === false ? undefined : (options.onStateChange ?? logStateChanges('BlacklistMirror')),
       },
       {
         notify: (payload) => mirror.#onNotification(payload),
@@ -150,6 +163,16 @@ export class BlacklistMirror implements BlacklistStore {
       },
     );
     return mirror;
+  }
+
+  /**
+   * Resolves when the wrapped store is ready (its tables exist) and memory is in sync; otherwise
+   * rejects with an Error saying what to fix (run the migrations; a listening connection that does
+   * not reach PostgreSQL directly). Call it once at startup, after `start()`.
+   */
+  async ready(): Promise<void> {
+    await this.#store.ready?.();
+    if (this.state !== 'in-sync') throw notInSyncError('BlacklistMirror', this.state, this.#lastError);
   }
 
   /** `in-sync` when answers come from memory; otherwise they come from the database. */
