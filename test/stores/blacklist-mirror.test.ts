@@ -280,6 +280,7 @@ describe('BlacklistMirror, incremental sync', () => {
     try {
       const token = record();
       await mirror.blacklist(token);
+      await check(mirror); // its announcement has arrived: memory holds the row
       assert.equal(await killListeners(), 1);
       await eventually(() => mirror.state === 'reconnecting');
       await store.unblacklist(token.jti);
