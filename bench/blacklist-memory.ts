@@ -1,25 +1,69 @@
-// The memory a BlacklistMirror needs per blacklisted token: `node --expose-gc --import tsx bench/blacklist-memory.ts`.
-// Fills a mirror-shaped Set (32-hex jtis) with N entries and reports the heap growth.
+// The memory a BlacklistMirror needs per blacklisted token, and its lookup:
+// `node --expose-gc --import tsx bench/blacklist-memory.ts`. Fills a JavaScript Set of 32-hex
+// jtis (what the mirror held before) and a JtiSet (what it holds now) with N random jtis and
+// reports the heap growth (ArrayBuffers included) and the time of one lookup, hit or miss.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { JtiSet } from '../src/stores/jti-set.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 
-function heap(): number {
+function memory(): number {
   gc!();
   gc!();
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
-const results: { entries: number; megabytes: number; bytesPerEntry: number }[] = [];
-for (const entries of [10_000, 100_000, 1_000_000]) {
-  const before = heap();
-  const set = new Set<string>();
-  for (let i = 0; i < entries; i += 1) set.add(randomBytes(16).toString('hex'));
-  const after = heap();
-  results.push({ entries, megabytes: +((after - before) / 2 ** 20).toFixed(1), bytesPerEntry: Math.round((after - before) / entries) });
-  set.clear();
+/** Nanoseconds per call of `has` over `jtis`, best of 5 rounds. */
+function lookup(has: (jti: string) => boolean, jtis: string[]): number {
+  let best = Infinity;
+  let found = 0;
+  for (let round = 0; round < 5; round += 1) {
+    const start = performance.now();
+    for (const jti of jtis) if (has(jti)) found += 1;
+    best = Math.min(best, ((performance.now() - start) * 1e6) / jtis.length);
+  }
+  if (found < 0) throw new Error('unreachable');
+  return best;
 }
-console.log('| blacklisted tokens held | heap | bytes per token |');
-console.log('|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.entries.toLocaleString('en')} | ${r.megabytes} MB | ${r.bytesPerEntry} |`);
+
+const SAMPLE = 100_000;
+const CASES = [
+  ['Set', 100_000],
+  ['JtiSet', 100_000],
+  ['Set', 1_000_000],
+  ['JtiSet', 1_000_000],
+  ['JtiSet', 10_000_000],
+] as const;
+
+if (process.argv[2] === undefined) {
+  // Each case in a process of its own, so that no case counts another's garbage.
+  console.log('| structure | blacklisted tokens held | memory | bytes per token | lookup, hit | lookup, miss |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (let i = 0; i < CASES.length; i += 1) {
+    const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(i)], { encoding: 'utf8' });
+    process.stdout.write(output);
+  }
+} else {
+  const [kind, entries] = CASES[Number(process.argv[2])]!;
+  const misses = Array.from({ length: SAMPLE }, () => randomBytes(16).toString('hex'));
+  const jtis = randomBytes(16 * entries);
+  const hits = Array.from({ length: Math.min(SAMPLE, entries) }, (_, i) => jtis.toString('hex', i * 16, i * 16 + 16));
+  const before = memory();
+  let has: (jti: string) => boolean;
+  if (kind === 'Set') {
+    const set = new Set<string>();
+    for (let i = 0; i < entries; i += 1) set.add(jtis.toString('hex', i * 16, i * 16 + 16));
+    has = (jti) => set.has(jti);
+  } else {
+    const set = new JtiSet();
+    for (let offset = 0; offset < jtis.length; offset += 16) set.addBytes(jtis, offset);
+    has = (jti) => set.has(jti);
+  }
+  const after = memory();
+  const bytes = (after - before) / entries;
+  console.log(`| ${kind} | ${entries.toLocaleString('en')} | ${((after - before) / 2 ** 20).toFixed(1)} MB | ${bytes.toFixed(1)} | ${lookup(has, hits).toFixed(0)} ns | ${lookup(has, misses).toFixed(0)} ns |`);
+}

@@ -283,26 +283,38 @@ export class KnexBlacklistStore implements BlacklistStore {
     }
     let total = 0;
     for (;;) {
-      const result = await this.#write(() =>
-        this.#knex.raw(
-          // The blacklist rows go explicitly, in the same statement: Django's tables have no
-          // ON DELETE CASCADE (its ORM deletes them), ours do, and this works on both.
-          `with batch as (
-             select id from ?? where expires_at <= ? order by id limit ? for update skip locked
-           ), blacklisted as (
-             delete from ?? where token_id in (select id from batch)
-           )
-           delete from ?? where id in (select id from batch)`,
-          [this.#outstanding, now, batchSize, this.#blacklisted, this.#outstanding],
-        ),
-      );
-      const deleted = result.rowCount ?? 0;
+      const deleted = await this.#write(() => this.#knex.transaction((trx) => this.#flushBatch(trx, now, batchSize)));
       if (deleted > 0) {
         total += deleted;
         options.onProgress?.(total);
       }
       if (deleted < batchSize) return total;
     }
+  }
+
+  /**
+   * One batch of {@link flushExpired}: two statements in one transaction. The blacklist rows go
+   * first, in a statement of their own, while their outstanding rows are still there, so that the
+   * trigger announcing removals (migration `20260105000000_blacklist_sync`) reads their jtis and
+   * mirrors forget them without a reload (Django's ORM deletes in the same order). They go
+   * explicitly: Django's tables have no ON DELETE CASCADE (its ORM deletes them), ours do, and
+   * this works on both. Rows that other transactions hold (a concurrent blacklisting) are
+   * skipped rather than waited for; a later run deletes them.
+   */
+  async #flushBatch(trx: Knex.Transaction, now: Date, batchSize: number): Promise<number> {
+    const batch = await trx.raw(
+      `with batch as (
+         select id from ?? where expires_at <= ? order by id limit ? for update skip locked
+       ), blacklisted as (
+         delete from ?? where token_id in (select id from batch)
+       )
+       select id from batch`,
+      [this.#outstanding, now, batchSize, this.#blacklisted],
+    );
+    const ids = (batch.rows as { id: string | number }[]).map((row) => String(row.id));
+    if (ids.length === 0) return 0;
+    const result = await trx.raw('delete from ?? where id = any(?::bigint[])', [this.#outstanding, `{${ids.join(',')}}`]);
+    return result.rowCount ?? 0;
   }
 
   /** Get-or-create of the outstanding row: its id. Reads first, since most tokens are recorded. */

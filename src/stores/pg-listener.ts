@@ -52,8 +52,11 @@ export interface PgListenerHandlers {
    * resync interval. The listener is `in-sync` once the first one resolves; a rejection, or not
    * resolving within `syncTimeoutMs`, counts as a lost connection. Never called while a previous
    * call is still running, on this connection or an earlier one.
+   *
+   * A sync made of many round trips (a load in batches) calls `progress` after each: the
+   * `syncTimeoutMs` bound then applies to each round trip rather than to the whole sync.
    */
-  sync(client: pg.Client): Promise<void>;
+  sync(client: pg.Client, progress: () => void): Promise<void>;
   /** The connection is gone: memory must not be trusted until the next `sync`. */
   lost?(): void;
 }
@@ -150,11 +153,11 @@ export class PgListener {
   async #resyncNow(): Promise<void> {
     const client = this.#client;
     if (this.#state !== 'in-sync' || !client) return;
-    await this.#run(this.#generation, async () => {
+    await this.#run(this.#generation, async (progress) => {
       // A round trip even when `sync` makes none (the user cache only forgets): it is what proves
       // the connection, and so the notifications, still flow.
       await client.query('SELECT 1');
-      await this.#handlers.sync(client);
+      await this.#handlers.sync(client, progress);
     });
   }
 
@@ -171,10 +174,10 @@ export class PgListener {
     });
     client.on('error', (error) => this.#lost(generation, error));
     client.on('end', () => this.#lost(generation, new Error('listening connection ended')));
-    const synced = await this.#run(generation, async () => {
+    const synced = await this.#run(generation, async (progress) => {
       await client.connect();
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      await this.#handlers.sync(client);
+      await this.#handlers.sync(client, progress);
     });
     if (!synced || generation !== this.#generation || this.#closed()) return;
     const recovered = this.#state === 'reconnecting';
@@ -185,15 +188,19 @@ export class PgListener {
 
   /**
    * Runs `work` once the sync in flight (if any) has settled, so that syncs never overlap; resolves
-   * true if it finished within `syncTimeoutMs`. A failure or a timeout loses the connection.
+   * true if it finished within `syncTimeoutMs` (restarted each time `work` reports progress). A
+   * failure or a timeout loses the connection.
    */
-  async #run(generation: number, work: () => Promise<void>): Promise<boolean> {
+  async #run(generation: number, work: (progress: () => void) => Promise<void>): Promise<boolean> {
     const previous = this.#inFlight;
+    // Restarts the timeout; set below, and a no-op once this run is over.
+    let arm = (): void => undefined;
+    const progress = () => arm();
     const done = (async () => {
       await previous;
       // The connection may have been lost while waiting: do not sync on a dead one.
       if (generation !== this.#generation || this.#closed()) throw new Error('listening connection lost');
-      await work();
+      await work(progress);
     })();
     const settled = done.then(
       () => undefined,
@@ -205,9 +212,13 @@ export class PgListener {
     });
     let timer: NodeJS.Timeout | undefined;
     const { syncTimeoutMs } = this.#options;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`listening connection: no answer within ${syncTimeoutMs} ms (syncTimeoutMs)`)), syncTimeoutMs);
-    });
+    let expire: (error: Error) => void = () => undefined;
+    const timeout = new Promise<never>((_, reject) => (expire = reject));
+    arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => expire(new Error(`listening connection: no answer within ${syncTimeoutMs} ms (syncTimeoutMs)`)), syncTimeoutMs);
+    };
+    arm();
     try {
       await Promise.race([done, timeout]);
       return true;
@@ -215,6 +226,7 @@ export class PgListener {
       this.#lost(generation, error);
       return false;
     } finally {
+      arm = () => undefined;
       clearTimeout(timer);
     }
   }

@@ -59,9 +59,16 @@ before(async () => {
 });
 
 after(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((done) => server?.once('exit', done));
+  if (server?.pid !== undefined && server.exitCode === null) {
+    // npx runs the server as a child of its own: stop the whole process group, or the server
+    // (its pool, its pipes to us) would keep this test process alive.
+    const exited = new Promise((done) => server?.once('exit', done));
+    killGroup(server.pid, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(server?.pid, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    server.stdout?.destroy();
+    server.stderr?.destroy();
   }
   await db?.drop();
   if (work) await rm(work, { recursive: true, force: true });
@@ -124,7 +131,7 @@ test("the README's Getting started works as written: install, strict type check,
 
 /** Starts `npx tsx src/server.ts`; resolves once it says it listens. */
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn('npx', ['tsx', 'src/server.ts'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['tsx', 'src/server.ts'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
@@ -168,4 +175,13 @@ async function checkCurlSession(body: string, bash: (script: string) => Promise<
     .map((line) => line.trim())
     .filter(Boolean);
   assert.deepEqual(output, expected);
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
 }

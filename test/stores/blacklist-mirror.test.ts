@@ -46,6 +46,21 @@ describe('BlacklistMirror', () => {
     }
   });
 
+  test('loads jtis that are not 32 lowercase hex characters as they are (uppercase, other 32-byte jtis, longer, shorter)', async () => {
+    const odd = ['ABCDEF0123456789ABCDEF0123456789', 'g'.repeat(32), `${'é'.repeat(15)}ab`, 'x'.repeat(200), 'short'];
+    const hex = record();
+    for (const jti of odd) await store.blacklist({ ...record(), jti });
+    await store.blacklist(hex);
+    const mirror = await BlacklistMirror.start(store, { connection: db.connectionString, loadBatchSize: 2 });
+    try {
+      for (const jti of [...odd, hex.jti]) assert.equal(await mirror.isBlacklisted(jti), true, jti);
+      assert.equal(await mirror.isBlacklisted('abcdef0123456789abcdef0123456789'), false, 'lowercase of a blacklisted uppercase jti');
+      assert.equal(await mirror.isBlacklisted('G'.repeat(32)), false);
+    } finally {
+      await mirror.close();
+    }
+  });
+
   test('answers as the database does whatever expires_at says (leeway, sliding tokens renewed by Django), and forgets rows once flushed', async () => {
     // Simple JWT keeps a sliding token's first expires_at when it renews the token, and a token is
     // accepted for `leeway` seconds past its exp: the row's date says nothing about the token.
@@ -100,58 +115,57 @@ describe('BlacklistMirror', () => {
     }
   });
 
-  test('blacklistUser called twice at once keeps what another writer blacklists during the reloads', async () => {
-    // A view over the blacklist whose every read, once its snapshot is taken, takes the next key of
-    // a sequence and waits for that advisory lock. The test holds the keys of the next two reloads:
-    // it lets the first finish while the second is asked for, and commits another writer's
-    // blacklisting while the second reads.
+  test('a blacklisting committed while the streamed first load reads is not lost', async () => {
+    // A view over the blacklist whose every batch waits for an advisory lock the test holds: the
+    // load takes its snapshot, reads its first batch, and another writer commits meanwhile.
     await db.knex.raw(`
-      CREATE SEQUENCE load_gate_key;
       CREATE FUNCTION load_gate() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
-      DECLARE key bigint := nextval('load_gate_key');
       BEGIN
-        PERFORM pg_advisory_lock_shared(key);
-        PERFORM pg_advisory_unlock_shared(key);
+        PERFORM pg_advisory_lock_shared(18);
+        PERFORM pg_advisory_unlock_shared(18);
         RETURN true;
       END $$;
       CREATE VIEW gated_blacklistedtoken AS SELECT * FROM token_blacklist_blacklistedtoken WHERE (SELECT load_gate());
     `);
-    let written = 0;
-    const counting = Object.create(store, {
-      blacklistUser: {
-        value: async (userId: string, now: Date) => {
-          const count = await store.blacklistUser(userId, now);
-          written += 1;
-          return count;
-        },
-      },
-    }) as KnexBlacklistStore;
+    const before = [record(), record(), record(), record(), record()];
+    for (const token of before) await store.blacklist(token);
     const holder = new pg.Client({ connectionString: db.connectionString });
     await holder.connect();
-    const waitingFor = async (key: number) => {
-      const sql = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND NOT granted";
-      return (await holder.query<{ n: number }>(sql, [key])).rows[0]!.n === 1;
+    const waiting = async () => {
+      const sql = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 18 AND NOT granted";
+      return (await holder.query<{ n: number }>(sql)).rows[0]!.n > 0;
     };
-    const mirror = await BlacklistMirror.start(counting, { connection: db.connectionString, blacklistedTable: 'gated_blacklistedtoken' });
+    await holder.query('SELECT pg_advisory_lock(18)');
+    const starting = BlacklistMirror.start(store, { connection: db.connectionString, blacklistedTable: 'gated_blacklistedtoken', loadBatchSize: 2 });
+    let mirror: BlacklistMirror | undefined;
     try {
+      await eventually(waiting);
+      const during = record();
+      await store.blacklist(during); // another writer, committed after the load's snapshot
+      await holder.query('SELECT pg_advisory_unlock(18)');
+      mirror = await starting;
       assert.equal(mirror.state, 'in-sync');
-      await db.knex.raw("SELECT setval('load_gate_key', 100)");
-      await holder.query('SELECT pg_advisory_lock(101), pg_advisory_lock(102)');
-      const reloads = Promise.all([mirror.blacklistUser('1', new Date()), mirror.blacklistUser('1', new Date())]);
-      await eventually(async () => written === 2 && (await waitingFor(101)));
-      await holder.query('SELECT pg_advisory_unlock(101)');
-      await eventually(() => waitingFor(102));
-      const token = record();
-      await store.blacklist(token); // another writer, committed while the second reload reads
-      await holder.query('SELECT pg_advisory_unlock(102)');
-      await reloads;
-      assert.equal(mirror.state, 'in-sync');
-      assert.equal(await store.isBlacklisted(token.jti), true);
-      assert.equal(await mirror.isBlacklisted(token.jti), true, 'the mirror agrees with the database');
+      for (const token of [...before, during]) assert.equal(await mirror.isBlacklisted(token.jti), true);
+      assert.equal(await mirror.isBlacklisted(record().jti), false);
     } finally {
       await holder.end();
+      await (mirror ?? (await starting)).close();
+      await db.knex.raw('DROP VIEW gated_blacklistedtoken; DROP FUNCTION load_gate()');
+    }
+  });
+
+  test('a load longer than syncTimeoutMs gets in sync, since the bound applies to each round trip', async () => {
+    for (let i = 0; i < 6; i += 1) await store.blacklist(record());
+    await db.knex.raw('CREATE VIEW slow_blacklistedtoken AS SELECT * FROM token_blacklist_blacklistedtoken WHERE (SELECT pg_sleep(0.1) IS NOT NULL)');
+    const count = Number((await db.knex('token_blacklist_blacklistedtoken').count({ n: '*' }))[0]!.n);
+    // `count` batches of one row, 100 ms each: well past the 400 ms bound in all.
+    const mirror = await BlacklistMirror.start(store, { connection: db.connectionString, blacklistedTable: 'slow_blacklistedtoken', loadBatchSize: 1, syncTimeoutMs: 400 });
+    try {
+      assert.equal(mirror.state, 'in-sync');
+      assert.equal(mirror.size, count);
+    } finally {
       await mirror.close();
-      await db.knex.raw('DROP VIEW gated_blacklistedtoken; DROP FUNCTION load_gate(); DROP SEQUENCE load_gate_key');
+      await db.knex.raw('DROP VIEW slow_blacklistedtoken');
     }
   });
 
@@ -223,6 +237,150 @@ describe('two app instances in separate processes', () => {
       assert.equal(await call(first), 401);
     } finally {
       await a.close();
+    }
+  });
+});
+
+describe('BlacklistMirror, incremental sync', () => {
+  const DISAGREED = /disagreed with the database/;
+  /** A mirror whose reports are kept, to tell a catch-up or a check from a full reload. */
+  async function startMirror(options: { reconnectDelayMs?: number } = {}) {
+    const reports: string[] = [];
+    const mirror = await BlacklistMirror.start(store, { connection: db.connectionString, onError: (error) => reports.push(String(error)), ...options });
+    assert.equal(mirror.state, 'in-sync');
+    return { mirror, reports, reloaded: () => reports.some((report) => DISAGREED.test(report)) };
+  }
+  /** blacklistUser of nobody: a check of the summary, waiting for every announcement committed before it. */
+  const check = (mirror: BlacklistMirror) => mirror.blacklistUser('0', new Date());
+  const insertDirectly = async (token: OutstandingToken) => {
+    await db.knex('token_blacklist_outstandingtoken').insert({ jti: token.jti, token: token.token, expires_at: token.expiresAt });
+    await db.knex.raw('INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at) SELECT id, now() FROM token_blacklist_outstandingtoken WHERE jti = ?', [token.jti]);
+  };
+
+  test('catches up after a reconnection from its watermark, without a full reload', async () => {
+    const { mirror, reloaded } = await startMirror({ reconnectDelayMs: 1000 });
+    try {
+      const old = record();
+      await mirror.blacklist(old);
+      assert.equal(await killListeners(), 1);
+      await eventually(() => mirror.state === 'reconnecting');
+      const missed = [record(), record(), record()];
+      for (const token of missed) await insertDirectly(token);
+      await eventually(() => mirror.state === 'in-sync');
+      for (const token of [old, ...missed]) assert.equal(await mirror.isBlacklisted(token.jti), true);
+      await check(mirror);
+      assert.equal(reloaded(), false, 'no disagreement, no reload');
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('a removal missed while disconnected shows as a disagreement after reconnecting, and the reload forgets the row', async () => {
+    const { mirror, reloaded } = await startMirror({ reconnectDelayMs: 1000 });
+    try {
+      const token = record();
+      await mirror.blacklist(token);
+      await check(mirror); // its announcement has arrived: memory holds the row
+      assert.equal(await killListeners(), 1);
+      await eventually(() => mirror.state === 'reconnecting');
+      await store.unblacklist(token.jti);
+      await eventually(() => mirror.state === 'in-sync');
+      assert.equal(await mirror.isBlacklisted(token.jti), false);
+      assert.equal(reloaded(), true);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('the flush reaches memory through its announced removals, without a reload', async () => {
+    const { mirror, reloaded } = await startMirror();
+    try {
+      const expired = [record(-1), record(-1), record(-1)];
+      const live = record();
+      for (const token of [...expired, live]) await mirror.blacklist(token);
+      await check(mirror);
+      const size = mirror.size;
+      assert.ok((await mirror.flushExpired(new Date(), { batchSize: 2 })) >= 3);
+      await check(mirror);
+      for (const token of expired) assert.equal(await mirror.isBlacklisted(token.jti), false);
+      assert.equal(await mirror.isBlacklisted(live.jti), true);
+      assert.ok(mirror.size <= size - 3);
+      assert.equal(reloaded(), false);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('a row deleted and inserted again (in one transaction, and apart) stays blacklisted, and the check agrees', async () => {
+    const { mirror, reloaded } = await startMirror();
+    try {
+      const token = record();
+      await mirror.blacklist(token);
+      const reinsert = `DELETE FROM token_blacklist_blacklistedtoken WHERE token_id = (SELECT id FROM token_blacklist_outstandingtoken WHERE jti = :jti);
+        INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at) SELECT id, now() FROM token_blacklist_outstandingtoken WHERE jti = :jti`;
+      await db.knex.transaction(async (trx) => {
+        await trx.raw(reinsert.split(';')[0]!, { jti: token.jti });
+        await trx.raw(reinsert.split(';')[1]!, { jti: token.jti });
+      });
+      await check(mirror);
+      assert.equal(await mirror.isBlacklisted(token.jti), true);
+      // The outstanding row too: gone (with its blacklist row) and recorded again under a new id.
+      await db.knex.raw(reinsert.split(';')[0]!, { jti: token.jti });
+      await db.knex('token_blacklist_outstandingtoken').where({ jti: token.jti }).delete();
+      await check(mirror);
+      assert.equal(await mirror.isBlacklisted(token.jti), false);
+      await insertDirectly(token);
+      await check(mirror);
+      assert.equal(await mirror.isBlacklisted(token.jti), true);
+      assert.equal(reloaded(), false);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('a check that finds a difference reloads (a row written with triggers disabled, counted in the summary)', async () => {
+    const { mirror, reloaded } = await startMirror();
+    try {
+      const token = record();
+      await db.knex.transaction(async (trx) => {
+        await trx.raw('SET LOCAL session_replication_role = replica');
+        await trx('token_blacklist_outstandingtoken').insert({ jti: token.jti, token: token.token, expires_at: token.expiresAt });
+        const [row] = (await trx.raw('INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at) SELECT id, now() FROM token_blacklist_outstandingtoken WHERE jti = ? RETURNING id', [token.jti])).rows;
+        // What the trigger would have counted; its NOTIFY is the part that went missing.
+        await trx.raw('UPDATE koa_simple_jwt_blacklist_summary SET entries = entries + 1, checksum = (checksum + (((?::bigint & 4294967295) * 1540483477) & 4294967295)) % 281474976710656 WHERE shard = (SELECT min(shard) FROM koa_simple_jwt_blacklist_summary)', [row.id]);
+      });
+      assert.equal(await mirror.isBlacklisted(token.jti), false, 'not announced: memory does not have it yet');
+      await check(mirror);
+      assert.equal(reloaded(), true);
+      assert.equal(await mirror.isBlacklisted(token.jti), true);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('a blacklist row removed by a cascade (its jti unknown to the trigger) makes the mirror reload', async () => {
+    const { mirror } = await startMirror();
+    try {
+      const token = record();
+      await mirror.blacklist(token);
+      await db.knex('token_blacklist_outstandingtoken').where({ jti: token.jti }).delete(); // ON DELETE CASCADE
+      await eventually(async () => mirror.state === 'in-sync' && !(await mirror.isBlacklisted(token.jti)));
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('a TRUNCATE empties memory', async () => {
+    const { mirror } = await startMirror();
+    try {
+      const token = record();
+      await mirror.blacklist(token);
+      await db.knex.raw('TRUNCATE token_blacklist_blacklistedtoken');
+      await check(mirror);
+      assert.equal(mirror.size, 0);
+      assert.equal(await mirror.isBlacklisted(token.jti), false);
+    } finally {
+      await mirror.close();
     }
   });
 });

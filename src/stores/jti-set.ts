@@ -1,0 +1,250 @@
+/**
+ * A set of jtis built for millions of entries: a jti of 32 lowercase hex characters (Simple JWT's
+ * `uuid4().hex`, and ours) is held as its 16 bytes in an open-addressing table over one
+ * `Uint32Array` (linear probing, deletion by backward shift, so no tombstones); any other jti is
+ * held as a string in a plain `Set`. A JavaScript `Set` of such strings costs about 74 bytes per
+ * entry; this costs 16 bytes divided by the load factor, which stays between 0.34 and 0.85
+ * (normally 0.68 to 0.85: between 19 and 24 bytes per jti).
+ *
+ * Not a general-purpose set: no iteration, and the table never holds the all-zero key as a slot
+ * (it marks an empty slot), so that one jti is kept in a flag.
+ *
+ * @example
+ * const set = new JtiSet(1_000_000);      // sized for a million jtis
+ * set.add('5f0c3a3c8b5e4d1fa1b2c3d4e5f60718'); // true (binary)
+ * set.add('not-hex');                      // true (kept as a string)
+ * set.has('5f0c3a3c8b5e4d1fa1b2c3d4e5f60718'); // true
+ */
+export class JtiSet {
+  /** Four 32-bit words per slot; a slot of four zero words is empty. */
+  #slots: Uint32Array;
+  #capacity: number;
+  #binary = 0;
+  #zero = false;
+  readonly #strings = new Set<string>();
+
+  /** `expected`: how many jtis it will hold, so that loading them never grows the table. */
+  constructor(expected = 0) {
+    this.#capacity = capacityFor(expected);
+    this.#slots = new Uint32Array(this.#capacity * 4);
+  }
+
+  /** How many jtis it holds. */
+  get size(): number {
+    return this.#binary + (this.#zero ? 1 : 0) + this.#strings.size;
+  }
+
+  /** Bytes held by the binary table (the strings' Set is not counted). */
+  get tableBytes(): number {
+    return this.#slots.byteLength;
+  }
+
+  has(jti: string): boolean {
+    if (!parse(jti)) return this.#strings.has(jti);
+    return this.#hasWords(w0, w1, w2, w3);
+  }
+
+  /** Adds `jti`; true when it was not there. */
+  add(jti: string): boolean {
+    if (!parse(jti)) {
+      if (this.#strings.has(jti)) return false;
+      this.#strings.add(jti);
+      return true;
+    }
+    return this.#addWords(w0, w1, w2, w3);
+  }
+
+  /**
+   * Adds the jti whose 16 bytes start at `offset` in `bytes` (the hex decoded, most significant
+   * first): the bulk load decodes a batch of hex jtis at once and never makes a string per jti.
+   */
+  addBytes(bytes: Uint8Array, offset: number): boolean {
+    return this.#addWords(word(bytes, offset), word(bytes, offset + 4), word(bytes, offset + 8), word(bytes, offset + 12));
+  }
+
+  /** Removes `jti`; true when it was there. */
+  delete(jti: string): boolean {
+    if (!parse(jti)) return this.#strings.delete(jti);
+    const a = w0;
+    const b = w1;
+    const c = w2;
+    const d = w3;
+    if ((a | b | c | d) === 0) {
+      const had = this.#zero;
+      this.#zero = false;
+      return had;
+    }
+    const slot = this.#find(a, b, c, d);
+    if (slot < 0) return false;
+    this.#remove(slot);
+    this.#binary -= 1;
+    if (this.#capacity > MIN_CAPACITY && this.#binary < this.#capacity * SHRINK_LOAD) this.#resize(capacityFor(this.#binary));
+    return true;
+  }
+
+  /** Removes every jti. */
+  clear(): void {
+    this.#capacity = MIN_CAPACITY;
+    this.#slots = new Uint32Array(MIN_CAPACITY * 4);
+    this.#binary = 0;
+    this.#zero = false;
+    this.#strings.clear();
+  }
+
+  #hasWords(a: number, b: number, c: number, d: number): boolean {
+    if ((a | b | c | d) === 0) return this.#zero;
+    return this.#find(a, b, c, d) >= 0;
+  }
+
+  #addWords(a: number, b: number, c: number, d: number): boolean {
+    if ((a | b | c | d) === 0) {
+      const had = this.#zero;
+      this.#zero = true;
+      return !had;
+    }
+    if (this.#find(a, b, c, d) >= 0) return false;
+    if (this.#binary + 1 > this.#capacity * MAX_LOAD) this.#resize(capacityFor(this.#binary + 1));
+    this.#place(a, b, c, d);
+    this.#binary += 1;
+    return true;
+  }
+
+  /** The slot holding the key, or -1. */
+  #find(a: number, b: number, c: number, d: number): number {
+    const slots = this.#slots;
+    const capacity = this.#capacity;
+    let slot = hash(a, b, c, d) % capacity;
+    for (;;) {
+      const i = slot * 4;
+      const s0 = slots[i]!;
+      if (s0 === a) {
+        if (slots[i + 1] === b && slots[i + 2] === c && slots[i + 3] === d) return slot;
+      } else if (s0 === 0 && (slots[i + 1]! | slots[i + 2]! | slots[i + 3]!) === 0) {
+        return -1;
+      }
+      slot += 1;
+      if (slot === capacity) slot = 0;
+    }
+  }
+
+  /** Puts a key known to be absent into the first free slot of its probe sequence. */
+  #place(a: number, b: number, c: number, d: number): void {
+    const slots = this.#slots;
+    const capacity = this.#capacity;
+    let slot = hash(a, b, c, d) % capacity;
+    while ((slots[slot * 4]! | slots[slot * 4 + 1]! | slots[slot * 4 + 2]! | slots[slot * 4 + 3]!) !== 0) {
+      slot += 1;
+      if (slot === capacity) slot = 0;
+    }
+    const i = slot * 4;
+    slots[i] = a;
+    slots[i + 1] = b;
+    slots[i + 2] = c;
+    slots[i + 3] = d;
+  }
+
+  /**
+   * Empties `hole` and shifts back the keys after it that could not be found otherwise (a key
+   * may move into the hole when its home slot is not cyclically within (hole, its slot]).
+   */
+  #remove(hole: number): void {
+    const slots = this.#slots;
+    const capacity = this.#capacity;
+    let slot = hole;
+    for (;;) {
+      slot += 1;
+      if (slot === capacity) slot = 0;
+      const i = slot * 4;
+      const a = slots[i]!;
+      const b = slots[i + 1]!;
+      const c = slots[i + 2]!;
+      const d = slots[i + 3]!;
+      if ((a | b | c | d) === 0) break;
+      const home = hash(a, b, c, d) % capacity;
+      const fromHome = (slot - home + capacity) % capacity;
+      const fromHole = (slot - hole + capacity) % capacity;
+      if (fromHome >= fromHole) {
+        slots.copyWithin(hole * 4, i, i + 4);
+        hole = slot;
+      }
+    }
+    slots.fill(0, hole * 4, hole * 4 + 4);
+  }
+
+  #resize(capacity: number): void {
+    const old = this.#slots;
+    this.#capacity = capacity;
+    this.#slots = new Uint32Array(capacity * 4);
+    for (let i = 0; i < old.length; i += 4) {
+      const a = old[i]!;
+      const b = old[i + 1]!;
+      const c = old[i + 2]!;
+      const d = old[i + 3]!;
+      if ((a | b | c | d) !== 0) this.#place(a, b, c, d);
+    }
+  }
+}
+
+/** Past this load the table grows; it grows (or shrinks) to {@link TARGET_LOAD}. */
+const MAX_LOAD = 0.85;
+const TARGET_LOAD = 0.68;
+/** Under this load (after deletions, e.g. the flush) the table shrinks. */
+const SHRINK_LOAD = 0.3;
+const MIN_CAPACITY = 16;
+
+function capacityFor(entries: number): number {
+  return Math.max(MIN_CAPACITY, Math.ceil(entries / TARGET_LOAD));
+}
+
+/** The words `parse` produced (module variables: no allocation per lookup). */
+let w0 = 0;
+let w1 = 0;
+let w2 = 0;
+let w3 = 0;
+
+/** Hex digit values by character code; -1 for anything else (uppercase included). */
+const DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i += 1) DIGITS[48 + i] = i;
+for (let i = 0; i < 6; i += 1) DIGITS[97 + i] = 10 + i;
+
+/** Eight hex characters from `start` as a 32-bit word, or -1 when one is not lowercase hex. */
+function parseWord(jti: string, start: number): number {
+  let value = 0;
+  for (let i = start; i < start + 8; i += 1) {
+    const code = jti.charCodeAt(i);
+    const digit = code < 128 ? DIGITS[code]! : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** Reads a 32-lowercase-hex jti into w0..w3; false for any other jti. */
+function parse(jti: string): boolean {
+  if (jti.length !== 32) return false;
+  w0 = parseWord(jti, 0);
+  if (w0 < 0) return false;
+  w1 = parseWord(jti, 8);
+  if (w1 < 0) return false;
+  w2 = parseWord(jti, 16);
+  if (w2 < 0) return false;
+  w3 = parseWord(jti, 24);
+  return w3 >= 0;
+}
+
+function word(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+}
+
+/** Mixes all four words (jtis need not be random: some issuers count), murmur3's finaliser. */
+function hash(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a, 0xcc9e2d51) ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ c;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) ^ d;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
