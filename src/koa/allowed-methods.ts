@@ -1,5 +1,6 @@
 import { bearerChallenge, InternalError, MethodNotAllowedError, SimpleJwtError } from '../errors.js';
 import { renderSimpleJwtError } from './error-middleware.js';
+import { sendJson } from './send-json.js';
 import type { Middleware } from 'koa';
 import type { Router } from '@koa/router';
 
@@ -45,7 +46,7 @@ export function createAllowedMethods(router: Router, headerType: string): Middle
     const error = new MethodNotAllowedError(ctx.method, methods);
     ctx.status = error.status;
     ctx.set(error.headers);
-    ctx.body = error.body;
+    sendJson(ctx, error.body, { translate: true });
   };
 }
 

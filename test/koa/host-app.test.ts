@@ -167,7 +167,7 @@ describe("the demo's own tsoa routes (the README's recipe)", () => {
     const response = await demo.request('/api/me', { method: 'DELETE', headers: { authorization: `Bearer ${access}` } });
     assert.equal(response.status, 405);
     assert.deepEqual(response.body, { detail: 'Method "DELETE" not allowed.' });
-    assert.equal(response.headers.get('content-type')?.split(';')[0], 'application/json');
+    assert.equal(response.headers.get('content-type'), 'application/json', "DRF's value, no charset");
     assert.deepEqual(response.headers.get('allow')?.split(/,\s*/).sort(), ['GET', 'HEAD', 'OPTIONS']);
   });
 
