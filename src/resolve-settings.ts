@@ -22,6 +22,8 @@ const DEFAULTS = {
   algorithm: 'HS256' as Algorithm,
   jwkCacheSeconds: 300,
   jwkTimeoutMs: 5000,
+  jwksMaxAge: 300,
+  jwkCooldownSeconds: 30,
   leeway: 0,
   authHeaderTypes: ['Bearer'],
   authHeaderName: 'Authorization',
@@ -45,6 +47,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
+  'signingKeys', 'kidHeader', 'jwksMaxAge', 'jwkCooldownSeconds',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
 ]);
 
@@ -83,7 +86,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     throw new SettingsError('algorithm', `Unrecognized algorithm type '${String(algorithm)}'; expected one of ${ALGORITHMS.join(', ')}`);
   }
   const noSigningKey = isEmpty(o.signingKey);
-  if (noSigningKey && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
+  const signingKeys = keySetOption(o, noSigningKey);
+  if (noSigningKey && signingKeys === undefined && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
     throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
   }
   const headerTypes = readAuthHeaderTypes(o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
@@ -105,6 +109,10 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     jwkCacheSeconds: lifetime(o, 'jwkCacheSeconds', DEFAULTS.jwkCacheSeconds),
     jwkTimeoutMs: lifetime(o, 'jwkTimeoutMs', DEFAULTS.jwkTimeoutMs),
     leeway: leeway(o.leeway),
+    signingKeys,
+    kidHeader: o.kidHeader === undefined ? undefined : bool(o, 'kidHeader', false),
+    jwksMaxAge: nonNegative(o, 'jwksMaxAge', DEFAULTS.jwksMaxAge),
+    jwkCooldownSeconds: nonNegative(o, 'jwkCooldownSeconds', DEFAULTS.jwkCooldownSeconds),
     authHeaderTypes: Object.freeze([...headerTypes]),
     authHeaderName: headerName(o.authHeaderName ?? DEFAULTS.authHeaderName),
     userIdField: name(o, 'userIdField', DEFAULTS.userIdField),
@@ -149,6 +157,29 @@ function lifetime(o: SimpleJwtOptions, key: OptionName, fallback: number): numbe
   return value;
 }
 
+/**
+ * `signingKeys`, checked for shape only (each key is validated by the backend, which names it).
+ * It replaces `signingKey`/`verifyingKey`: both at once would leave unclear which one signs.
+ */
+function keySetOption(o: SimpleJwtOptions, noSigningKey: boolean): ResolvedSettings['signingKeys'] {
+  if (o.signingKeys === undefined) return undefined;
+  if (!Array.isArray(o.signingKeys) || o.signingKeys.length === 0) {
+    throw new SettingsError('signingKeys', 'expected a non-empty list of keys (the first signs, all verify)');
+  }
+  if (!noSigningKey || !isEmpty(o.verifyingKey)) {
+    throw new SettingsError('signingKeys', 'give either signingKeys or signingKey/verifyingKey, not both (a one-key set is signingKeys: [key])');
+  }
+  return Object.freeze([...o.signingKeys]);
+}
+
+function nonNegative(o: SimpleJwtOptions, key: OptionName, fallback: number): number {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SettingsError(key, `expected a number of seconds >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
 function leeway(value: unknown): number {
   if (value === undefined) return DEFAULTS.leeway;
   // Simple JWT only notices a bad LEEWAY when a token is checked (a 500); we refuse it at startup.
@@ -188,7 +219,7 @@ function stringList(o: SimpleJwtOptions, key: OptionName): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
     throw new SettingsError(key, 'expected a list of non-empty strings');
   }
-  return [...value];
+  return [...(value as string[])];
 }
 
 function authTokenClasses(value: unknown): ResolvedSettings['authTokenClasses'] {
