@@ -26,6 +26,7 @@ import type { Authenticated } from './authentication/authenticate-request.js';
 import type { Token, TokenClass } from './tokens/token.js';
 import type { AuthUser, Credentials } from './stores/user-store.js';
 import type { TokenRouterOptions } from './koa/create-token-router.js';
+import type { JwkSet } from './keys/public-jwk.js';
 
 /**
  * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
@@ -33,6 +34,8 @@ import type { TokenRouterOptions } from './koa/create-token-router.js';
  */
 export interface SimpleJwt {
   readonly settings: ResolvedSettings;
+  /** The public keys to publish (RFC 7517 §5), e.g. with `jwksRoute`; empty for HMAC-only keys. */
+  readonly jwkSet: JwkSet;
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
   /** `POST /token` in code: credentials → `{refresh, access}`. */
@@ -85,6 +88,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
 
   const instance: SimpleJwt = Object.freeze({
     settings,
+    jwkSet: backend.jwkSet,
     context,
     obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
     async issueTokenPair(user: AuthUser): Promise<TokenPair> {

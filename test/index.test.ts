@@ -31,6 +31,8 @@ test('the public entry point exports exactly this list', () => {
     'createTokenBackend',
     'docsRoute',
     'flushExpiredTokens',
+    'jwkThumbprint',
+    'jwksRoute',
     'koaAuthentication',
     'makeDjangoPassword',
     'mergeOpenApi',
