@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from '../settings.js';
+import type { JsonWebKeyInput } from './key-set.js';
 import { jwkThumbprint } from './jwk-thumbprint.js';
 
 /** A freshly generated key, in the forms `signingKeys` takes. */
@@ -10,7 +11,7 @@ export interface GeneratedSigningKey {
   /** PKCS#8 PEM of the private key, or the HMAC secret as base64url text. */
   readonly pem: string;
   /** The private JWK (with `kid`, `alg`, `use`), or the `oct` JWK of the secret. */
-  readonly jwk: JsonWebKey & { kid: string; alg: Algorithm; use: 'sig' };
+  readonly jwk: JsonWebKeyInput & { readonly kid: string; readonly alg: Algorithm; readonly use: 'sig' };
 }
 
 /** The curve or key type each asymmetric algorithm signs with (RFC 7518 §3.3-§3.5, RFC 8037). */
@@ -44,7 +45,8 @@ export function generateSigningKey(algorithm: Algorithm): GeneratedSigningKey {
   const privateKey = generatePair(algorithm);
   const kid = jwkThumbprint(privateKey);
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: algorithm, use: 'sig' as const };
+  const exported = privateKey.export({ format: 'jwk' });
+  const jwk = { ...exported, kty: String(exported.kty), kid, alg: algorithm, use: 'sig' as const };
   return Object.freeze({ algorithm, kid, pem, jwk });
 }
 
