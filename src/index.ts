@@ -6,6 +6,8 @@ export type { Algorithm, KeyInput, ResolvedSettings, SimpleJwtOptions, TokenClai
 export type { JsonWebKeyInput, SigningKeyEntry, SigningKeyInput } from './keys/key-set.js';
 export type { JwkSet, PublicJwk } from './keys/public-jwk.js';
 export { jwkThumbprint } from './keys/jwk-thumbprint.js';
+export { generateSigningKey } from './keys/generate-signing-key.js';
+export type { GeneratedSigningKey } from './keys/generate-signing-key.js';
 export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export {

@@ -209,6 +209,7 @@ function addJwksPath(document: OpenApiDocument, path: string, prefix: string): v
           content: { 'application/jwk-set+json': { schema: { $ref: '#/components/schemas/JwkSet' } } },
         },
         '304': { description: 'Not modified (If-None-Match matched the ETag)' },
+        '404': { description: 'Not found: the app publishes no JWK Set here (it has no asymmetric key)' },
       },
     },
   };
