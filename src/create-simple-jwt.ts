@@ -16,6 +16,8 @@ import { authenticateRequest } from './authentication/authenticate-request.js';
 import { createTokenRouter } from './koa/create-token-router.js';
 import { createErrorMiddleware } from './koa/error-middleware.js';
 import { attachInstance } from './koa/instance-context.js';
+import { tenantMiddleware } from './koa/tenant-middleware.js';
+import { createTenantInstances } from './keys/tenant-instances.js';
 import type { Middleware } from 'koa';
 import type { ResolvedSettings, SimpleJwtOptions } from './settings.js';
 import type { ServiceContext } from './services/service-context.js';
@@ -36,6 +38,8 @@ export interface SimpleJwt {
   readonly settings: ResolvedSettings;
   /** The public keys to publish (RFC 7517 §5), e.g. with `jwksRoute`; empty for HMAC-only keys. */
   readonly jwkSet: JwkSet;
+  /** With `keyResolver`: the instance of the request's tenant (its keys and issuer); else this instance. */
+  forRequest(ctx: unknown): Promise<SimpleJwt>;
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
   /** `POST /token` in code: credentials → `{refresh, access}`. */
@@ -85,10 +89,12 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
   const verifiedTokens = settings.verifiedTokenCache ? new VerifiedTokenCache(settings.verifiedTokenCache) : undefined;
   const context: ServiceContext = Object.freeze({ settings, backend, userStore: settings.userStore, ...(verifiedTokens ? { verifiedTokens } : {}) });
   const headerType = settings.authHeaderTypes[0] ?? 'Bearer';
+  const tenants = settings.keyResolver === undefined ? undefined : createTenantInstances(options, settings.keyResolver, createSimpleJwt);
 
   const instance: SimpleJwt = Object.freeze({
     settings,
     jwkSet: backend.jwkSet,
+    forRequest: (ctx: unknown) => (tenants === undefined ? Promise.resolve(instance) : tenants.instanceFor(ctx)),
     context,
     obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
     async issueTokenPair(user: AuthUser): Promise<TokenPair> {
@@ -109,6 +115,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       authenticateRequest(context, header, securityName, scopes),
     middleware(): Middleware {
       const errors = createErrorMiddleware(headerType);
+      if (tenants !== undefined) return tenantMiddleware(errors, tenants);
       // Not async itself: the error middleware's promise is the answer, one frame fewer per request.
       return function simpleJwt(ctx, next) {
         attachInstance(ctx, instance);
@@ -116,7 +123,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       };
     },
     routes(routerOptions?: TokenRouterOptions): Middleware {
-      if (!backend.canSign) {
+      if (!backend.canSign && tenants === undefined) {
         throw new SettingsError('signingKey', 'the token routes issue tokens: this instance has only a verifying key (verifyingKey or jwkUrl); mount them where the private key is');
       }
       if (!settings.userStore) {

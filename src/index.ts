@@ -5,6 +5,7 @@ export { ALGORITHMS } from './settings.js';
 export type { Algorithm, KeyInput, ResolvedSettings, SimpleJwtOptions, TokenClaimsHook } from './settings.js';
 export type { JsonWebKeyInput, SigningKeyEntry, SigningKeyInput } from './keys/key-set.js';
 export type { JwkSet, PublicJwk } from './keys/public-jwk.js';
+export type { KeyResolver, TenantKeys } from './keys/tenant-instances.js';
 export { jwkThumbprint } from './keys/jwk-thumbprint.js';
 export { generateSigningKey } from './keys/generate-signing-key.js';
 export type { GeneratedSigningKey } from './keys/generate-signing-key.js';

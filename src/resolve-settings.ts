@@ -47,7 +47,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
-  'signingKeys', 'kidHeader', 'jwksMaxAge', 'jwkCooldownSeconds',
+  'signingKeys', 'kidHeader', 'jwksMaxAge', 'jwkCooldownSeconds', 'keyResolver',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
 ]);
 
@@ -87,7 +87,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   }
   const noSigningKey = isEmpty(o.signingKey);
   const signingKeys = keySetOption(o, noSigningKey);
-  if (noSigningKey && signingKeys === undefined && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
+  const keyResolver = fn(o, 'keyResolver');
+  if (noSigningKey && signingKeys === undefined && keyResolver === undefined && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
     throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
   }
   const headerTypes = readAuthHeaderTypes(o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
@@ -113,6 +114,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     kidHeader: o.kidHeader === undefined ? undefined : bool(o, 'kidHeader', false),
     jwksMaxAge: nonNegative(o, 'jwksMaxAge', DEFAULTS.jwksMaxAge),
     jwkCooldownSeconds: nonNegative(o, 'jwkCooldownSeconds', DEFAULTS.jwkCooldownSeconds),
+    keyResolver,
     authHeaderTypes: Object.freeze([...headerTypes]),
     authHeaderName: headerName(o.authHeaderName ?? DEFAULTS.authHeaderName),
     userIdField: name(o, 'userIdField', DEFAULTS.userIdField),

@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { TokenClass } from './tokens/token.js';
 import type { BlacklistStore } from './stores/blacklist-store.js';
 import type { SigningKeyInput } from './keys/key-set.js';
+import type { KeyResolver } from './keys/tenant-instances.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -76,6 +77,14 @@ export interface SimpleJwtOptions {
    * Set is fetched again (keys already held keep being used meanwhile). Default 30.
    */
   jwkCooldownSeconds?: number;
+  /**
+   * Per-tenant keys and issuers on one deployment: called with each request's Koa `ctx` (by
+   * `jwt.middleware()`), it returns `{ tenant, signingKeys, issuer? }`; the request is then served
+   * (token routes, `@Security`, `jwksRoute`) with that tenant's keys and `iss`, so one tenant's
+   * tokens are refused by another. Each tenant's keys are built once and cached. With it, the
+   * instance's own keys may be omitted. Default none (and no cost).
+   */
+  keyResolver?: KeyResolver;
   /** `LEEWAY`: seconds of clock skew allowed for `exp`, `nbf`, `iat` and the token-level expiry checks. Default 0. */
   leeway?: number;
   /** `AUTH_HEADER_TYPES`: accepted keywords, case-sensitive; the first goes in `WWW-Authenticate`. Default `['Bearer']`. */
@@ -160,6 +169,7 @@ export interface ResolvedSettings {
   readonly kidHeader: boolean | undefined;
   readonly jwksMaxAge: number;
   readonly jwkCooldownSeconds: number;
+  readonly keyResolver: KeyResolver | undefined;
   readonly authHeaderTypes: readonly string[];
   readonly authHeaderName: string;
   readonly userIdField: string;
@@ -188,4 +198,4 @@ export interface ResolvedSettings {
 }
 
 export type { AuthUser, Credentials };
-export type { SigningKeyInput };
+export type { SigningKeyInput, KeyResolver };

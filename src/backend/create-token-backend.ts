@@ -28,7 +28,7 @@ export type BackendSettings = Pick<
   | 'clock'
 > &
   // Optional so that callers predating key sets keep compiling; createSimpleJwt passes them all.
-  Partial<Pick<ResolvedSettings, 'signingKeys' | 'kidHeader' | 'jwkCooldownSeconds'>>;
+  Partial<Pick<ResolvedSettings, 'signingKeys' | 'kidHeader' | 'jwkCooldownSeconds' | 'keyResolver'>>;
 
 /** Construction options that are not settings. */
 export interface CreateTokenBackendOptions {

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import { SettingsError } from '../errors.js';
-import { resolveKeys } from '../backend/resolve-keys.js';
+import { isEmpty, resolveKeys } from '../backend/resolve-keys.js';
 import { ALGORITHMS, type Algorithm, type KeyInput } from '../settings.js';
 import { jwkThumbprint } from './jwk-thumbprint.js';
 import type { JsonWebKeyInput, KeySet, ResolvedKey, SigningKeyEntry, SigningKeyInput } from './key-set.js';
@@ -14,6 +14,8 @@ export interface KeySetSettings {
   /** Default: true with `signingKeys`, false with `signingKey` (Simple JWT's exact header). */
   readonly kidHeader?: boolean | undefined;
   readonly jwkUrl: string | undefined;
+  /** With a per-tenant resolver the instance's own keys may be absent: the set is then empty. */
+  readonly keyResolver?: unknown;
 }
 
 /** A plain object (not a KeyObject, not bytes). */
@@ -136,6 +138,9 @@ export function resolveKeySet(settings: KeySetSettings, options: { enforceKeyLen
     const first = keys[0];
     const signer = first?.signingKey === undefined ? undefined : first;
     return freezeSet(keys, signer, settings.kidHeader ?? true, true);
+  }
+  if (settings.keyResolver !== undefined && isEmpty(settings.signingKey) && isEmpty(settings.verifyingKey)) {
+    return freezeSet([], undefined, settings.kidHeader ?? true, true);
   }
   const { signingKey, verifyingKey } = resolveKeys(settings.algorithm, settings.signingKey, settings.verifyingKey, {
     enforceKeyLength,

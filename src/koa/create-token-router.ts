@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import bodyParser from 'koa-bodyparser';
 import { MethodNotAllowedError, ParseError, RequestTooLargeError } from '../errors.js';
 import { RegisterRoutes } from '../generated/routes.js';
-import { attachInstance } from './instance-context.js';
+import { attachedInstance, attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
 import type { Middleware } from 'koa';
@@ -74,6 +74,12 @@ function withoutRoutes(router: Router, skip: ReadonlySet<string>): Router {
   });
 }
 
+/** The tenant instance jwt.middleware() attached for `base`, if it did (not `base` itself). */
+function tenantOf(ctx: Parameters<Middleware>[0], base: SimpleJwt): SimpleJwt | undefined {
+  const attached = attachedInstance(ctx);
+  return attached === undefined || attached === base ? undefined : attached;
+}
+
 /**
  * The tsoa-generated token routes as one Koa middleware: the instance is attached, errors are
  * rendered as Simple JWT's bodies, JSON and form bodies are parsed (unless the app already did),
@@ -84,7 +90,9 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   const router = new Router(options.prefix ? { prefix: options.prefix } : {});
   router.use(
     async (ctx, next) => {
-      attachInstance(ctx, instance);
+      // With a keyResolver the request's tenant's instance serves it: the one jwt.middleware()
+      // attached, or resolved here when the routes are mounted without it.
+      attachInstance(ctx, instance.settings.keyResolver === undefined ? instance : (tenantOf(ctx, instance) ?? (await instance.forRequest(ctx))));
       await next();
     },
     createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),

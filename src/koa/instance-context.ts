@@ -22,3 +22,8 @@ export function instanceFrom(ctx: Context): SimpleJwt {
   }
   return instance;
 }
+
+/** The instance already on this request, if any (a tenant's, attached by `jwt.middleware()`). */
+export function attachedInstance(ctx: Context): SimpleJwt | undefined {
+  return (ctx as WithInstance)[INSTANCE];
+}
