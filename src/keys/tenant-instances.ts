@@ -6,7 +6,8 @@ import type { SigningKeyInput } from './key-set.js';
 /**
  * What a `keyResolver` answers for a request: which tenant it is, that tenant's key set and
  * issuer. Return the same `signingKeys` array (by reference) while the tenant's keys are
- * unchanged: the tenant's keys are built once and reused until the array or the issuer changes.
+ * unchanged: the tenant's keys are built once and reused until the keys or the issuer change
+ * (compared element by element, so a fresh `[pem]` per request is fine).
  */
 export interface TenantKeys {
   /** A stable id of the tenant: the cache key. */
@@ -30,6 +31,23 @@ interface Entry<T> {
   readonly issuer: string | undefined;
   readonly algorithm: Algorithm | undefined;
   readonly instance: T;
+}
+
+/**
+ * Whether two key lists are the same keys: the same array, or element by element the same value
+ * (a PEM string, a KeyObject) or an entry with the same key, kid and algorithm. So a resolver that
+ * builds a fresh `[pem]` per request still hits the cache.
+ */
+function sameKeys(a: readonly SigningKeyInput[], b: readonly SigningKeyInput[]): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((each, index) => {
+    const other = b[index];
+    if (each === other) return true;
+    if (typeof each !== 'object' || typeof other !== 'object' || each === null || other === null) return false;
+    if (!('key' in each) || !('key' in other)) return false;
+    return each.key === other.key && each.kid === other.kid && each.algorithm === other.algorithm;
+  });
 }
 
 /** Tenants whose built keys are kept at once; the least recently served is rebuilt when needed again. */
@@ -60,7 +78,7 @@ export function createTenantInstances<T>(
     const cached = cache.get(resolved.tenant);
     if (
       cached !== undefined &&
-      cached.signingKeys === resolved.signingKeys &&
+      sameKeys(cached.signingKeys, resolved.signingKeys) &&
       cached.issuer === resolved.issuer &&
       cached.algorithm === resolved.algorithm
     ) {

@@ -192,7 +192,7 @@ function addJwksPath(document: OpenApiDocument, path: string, prefix: string): v
   document.paths[path] = {
     ...(prefix === '' ? {} : { servers: [{ url: '/', description: 'The JWK Set is served outside the token routes\' prefix' }] }),
     get: {
-      operationId: 'GetJwkSet',
+      operationId: 'jwk_set',
       summary: 'The JWK Set',
       description:
         'The public keys that verify tokens this app issues, for resource servers (`jwkUrl`). A token names its key by its `kid` header. ' +

@@ -94,6 +94,8 @@ test('resolution is cached: a tenant\'s instance is built once while its keys an
   const before = resolverCalls;
   await jwt.forRequest(request);
   assert.equal(resolverCalls, before + 1, 'the resolver runs per request; the keys are not rebuilt');
+  TENANTS.acme = { ...(TENANTS.acme as TenantKeys), signingKeys: [...(TENANTS.acme as TenantKeys).signingKeys] };
+  assert.equal(await jwt.forRequest(request), first, 'a fresh array of the same keys: still cached');
   TENANTS.acme = { ...(TENANTS.acme as TenantKeys), signingKeys: [generateSigningKey('ES256').pem] };
   assert.notEqual(await jwt.forRequest(request), first, 'new keys: rebuilt');
 });
@@ -107,6 +109,13 @@ test('an unknown tenant gets the resolver\'s own error; a tenant with a bad key 
     assert.match(error.setting, /tenant "broken".*signingKeys\[0\]/);
     return true;
   });
+});
+
+test('keyResolver is refused with jwkUrl, at startup', () => {
+  assert.throws(
+    () => createSimpleJwt({ algorithm: 'ES256', jwkUrl: 'https://issuer.example.com/jwks.json', keyResolver: () => TENANTS.acme as TenantKeys }),
+    (error: unknown) => error instanceof SettingsError && error.setting === 'keyResolver',
+  );
 });
 
 test('without a resolver, forRequest is the instance itself', async () => {
