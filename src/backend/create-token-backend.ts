@@ -77,7 +77,9 @@ function makeSigner(key: ResolvedKey, kidHeader: boolean): (json: string) => str
  * signs a copy of the claims (adding `aud`/`iss` when configured) with a PyJWT-identical header
  * and JSON, and whose `decode` verifies with `algorithms: [configured]` and PyJWT's claim rules,
  * measured against `settings.clock`. HS/RS/ES/PS go through jsonwebtoken; EdDSA through node:crypto.
- * With `jwkUrl`, tokens are verified with the JWK Set key named by their `kid`.
+ * With `signingKeys` (a key set, see `resolveKeySet`) the first key signs, writing its `kid`, and
+ * every key verifies, chosen by the token's `kid` (or, without one, each key of the token's
+ * algorithm in turn). With `jwkUrl`, tokens are verified with the JWK Set key named by their `kid`.
  *
  * @example
  * const backend = createTokenBackend({ algorithm: 'HS256', signingKey: secret32, verifyingKey: undefined,
