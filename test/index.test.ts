@@ -32,6 +32,7 @@ test('the public entry point exports exactly this list', () => {
     'docsRoute',
     'flushExpiredTokens',
     'generateSigningKey',
+    'hidePasswordHash',
     'jwkThumbprint',
     'jwksRoute',
     'koaAuthentication',

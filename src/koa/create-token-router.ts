@@ -2,10 +2,10 @@ import { Router } from '@koa/router';
 import bodyParser from 'koa-bodyparser';
 import { MethodNotAllowedError, ParseError, RequestTooLargeError } from '../errors.js';
 import { RegisterRoutes } from '../generated/routes.js';
-import { attachedInstance, attachInstance } from './instance-context.js';
+import { attachInstance, servingInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
 /** Options for {@link createTokenRouter}. */
@@ -74,28 +74,24 @@ function withoutRoutes(router: Router, skip: ReadonlySet<string>): Router {
   });
 }
 
-/** The tenant instance jwt.middleware() attached for `base`, if it did (not `base` itself). */
-function tenantOf(ctx: Parameters<Middleware>[0], base: SimpleJwt): SimpleJwt | undefined {
-  const attached = attachedInstance(ctx);
-  return attached === undefined || attached === base ? undefined : attached;
-}
-
 /**
  * The tsoa-generated token routes as one Koa middleware: the instance is attached, errors are
  * rendered as Simple JWT's bodies, JSON and form bodies are parsed (unless the app already did),
  * other media types get a 415, and a wrong method gets DRF's 405 body. A trailing slash is
  * accepted (`/api/token/`), as in Simple JWT's documented URLs.
  */
-export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptions = {}): Middleware {
+export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptions = {}): TokenRouter {
   const router = new Router(options.prefix ? { prefix: options.prefix } : {});
   router.use(
     async (ctx, next) => {
       // With a keyResolver the request's tenant's instance serves it: the one jwt.middleware()
       // attached, or resolved here when the routes are mounted without it.
-      attachInstance(ctx, instance.settings.keyResolver === undefined ? instance : (tenantOf(ctx, instance) ?? (await instance.forRequest(ctx))));
+      attachInstance(ctx, await servingInstance(ctx, instance));
+      // jwt.middleware() switched an app-wide body parser off for this request: ours reads it.
+      if (takeOwnBody(ctx)) ctx.disableBodyParser = false;
       await next();
     },
-    createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),
+    createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer', 'all'),
     contentTypeGuard(),
     drfBodyParser(),
   );
@@ -117,8 +113,39 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   const routes = router.routes() as Middleware;
   // Most requests an app serves are not ours: let them pass without the router's matching work.
   const base = `${options.prefix ?? ''}/token`;
-  return function tokenRoutes(ctx, next) {
+  const middleware: Middleware = function tokenRoutes(ctx, next) {
     if (!ctx.path.startsWith(base)) return next();
     return routes(ctx, () => methodNotAllowed(ctx, next));
   };
+  return {
+    middleware,
+    serves: (path) => path.startsWith(base) && router.match(path, 'POST').route,
+  };
+}
+
+/** The token routes as Koa middleware, and which paths they answer. */
+export interface TokenRouter {
+  middleware: Middleware;
+  /** Whether `path` is one of these routes (whatever the method). */
+  serves(path: string): boolean;
+}
+
+const OWN_BODY = Symbol.for('koa-simple-jwt.own-body');
+
+/**
+ * Switches off the body parsers mounted between `jwt.middleware()` and our routes (koa-bodyparser
+ * and @koa/bodyparser honour `ctx.disableBodyParser`) for a request to a token route: our routes
+ * read bodies as DRF does (its 400 and 415 bodies), which an app-wide parser would answer with a
+ * plain-text 400 first.
+ */
+export function reserveBody(ctx: Context): void {
+  ctx.disableBodyParser = true;
+  (ctx as Context & { [OWN_BODY]?: boolean })[OWN_BODY] = true;
+}
+
+function takeOwnBody(ctx: Context): boolean {
+  const marked = ctx as Context & { [OWN_BODY]?: boolean };
+  if (!marked[OWN_BODY]) return false;
+  marked[OWN_BODY] = false;
+  return true;
 }

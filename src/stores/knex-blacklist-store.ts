@@ -4,6 +4,7 @@
  * so a Django service and this one can share a blacklist.
  */
 import type { Knex } from 'knex';
+import { checkTables } from './check-tables.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
@@ -77,6 +78,11 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#outstanding = tableOption('outstandingTable', options.outstandingTable ?? 'token_blacklist_outstandingtoken');
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
+  async ready(): Promise<void> {
+    await checkTables(this.#knex, 'KnexBlacklistStore', [this.#outstanding, this.#blacklisted]);
   }
 
   /**

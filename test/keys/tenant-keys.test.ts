@@ -41,6 +41,13 @@ before(async () => {
   app.use(jwt.middleware());
   app.use(jwt.routes({ prefix: '/api' }));
   app.use(jwksRoute({ path: '/.well-known/jwks.json', jwt }));
+  const protect = jwt.protect('jwt');
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/api/protected') return next();
+    await protect(ctx, async () => {
+      ctx.body = { id: (ctx.state.user as { id: unknown }).id };
+    });
+  });
   app.use(async (ctx) => {
     if (ctx.path !== '/api/me') return;
     const user = (await koaAuthentication(ctx.request, 'jwt')) as { id: unknown };
@@ -64,6 +71,8 @@ test('each tenant issues tokens with its own key and iss, and accepts them', asy
     assert.equal(claimsOf(access).iss, TENANTS[name]?.issuer);
     const me = await server.request('/api/me', { headers: as(name, access) });
     assert.equal(me.status, 200, `${name}: ${me.text}`);
+    const protectedRoute = await server.request('/api/protected', { headers: as(name, access) });
+    assert.equal(protectedRoute.status, 200, `${name}: ${protectedRoute.text}`);
   }
 });
 
@@ -71,9 +80,11 @@ test('a token issued for one tenant is refused by another, with other keys or on
   const acme = await obtain('acme');
   const hooli = await obtain('hooli');
   for (const [token, tenant] of [[acme.access, 'globex'], [acme.access, 'hooli'], [hooli.access, 'initech'], [hooli.access, 'acme']] as const) {
-    const me = await server.request('/api/me', { headers: as(tenant, token) });
-    assert.equal(me.status, 401, `${tenant}`);
-    assert.equal((me.body as { code: string }).code, 'token_not_valid');
+    for (const path of ['/api/me', '/api/protected']) {
+      const me = await server.request(path, { headers: as(tenant, token) });
+      assert.equal(me.status, 401, `${tenant} ${path}`);
+      assert.equal((me.body as { code: string }).code, 'token_not_valid');
+    }
   }
   const refreshed = await server.post('/api/token/refresh', { refresh: hooli.refresh }, as('initech'));
   assert.equal(refreshed.status, 401);
