@@ -33,3 +33,16 @@ export async function checkTables(knex: Knex, what: string, tables: readonly str
     );
   }
 }
+
+/**
+ * A store's database failure as it reaches the log (the 503's `cause`): a missing table
+ * (SQLSTATE 42P01, an app started before its migrations) says what to run; anything else is
+ * unchanged.
+ *
+ * @example
+ * throw new ServiceUnavailableError(withMigrationHint(error));
+ */
+export function withMigrationHint(error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code !== '42P01') return error;
+  return new Error(`${(error as Error).message}: run \`npx koa-simple-jwt migrate\` (or \`await migrate(knex)\`), and call \`await jwt.ready()\` at startup to catch this before serving`, { cause: error });
+}

@@ -8,7 +8,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } from './django-password.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 import { hidePasswordHash } from './user-store.js';
-import { checkTables } from './check-tables.js';
+import { checkTables, withMigrationHint } from './check-tables.js';
 
 /** Options of {@link KnexUserStore}. */
 export interface KnexUserStoreOptions {
@@ -281,7 +281,7 @@ export class KnexUserStore implements UserStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }
