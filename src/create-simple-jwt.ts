@@ -18,6 +18,8 @@ import { createProtect } from './koa/protect.js';
 import { createAllowedMethods } from './koa/allowed-methods.js';
 import { createErrorMiddleware } from './koa/error-middleware.js';
 import { attachInstance } from './koa/instance-context.js';
+import { tenantMiddleware } from './koa/tenant-middleware.js';
+import { createTenantInstances } from './keys/tenant-instances.js';
 import type { Middleware } from 'koa';
 import type { ResolvedSettings, SimpleJwtOptions } from './settings.js';
 import type { ServiceContext } from './services/service-context.js';
@@ -33,6 +35,7 @@ import type { Router } from '@koa/router';
 import { createNinjaTokenRouter } from './profiles/ninja-jwt/create-ninja-token-router.js';
 import { authenticateNinjaRequest } from './profiles/ninja-jwt/authenticate-ninja-request.js';
 import type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';
+import type { JwkSet } from './keys/public-jwk.js';
 
 /**
  * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
@@ -40,6 +43,10 @@ import type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-to
  */
 export interface SimpleJwt {
   readonly settings: ResolvedSettings;
+  /** The public keys to publish (RFC 7517 §5), e.g. with `jwksRoute`; empty for HMAC-only keys. */
+  readonly jwkSet: JwkSet;
+  /** With `keyResolver`: the instance of the request's tenant (its keys and issuer); else this instance. */
+  forRequest(ctx: unknown): Promise<SimpleJwt>;
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
   /** `POST /token` in code: credentials → `{refresh, access}`. */
@@ -121,9 +128,12 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
   const headerType = settings.authHeaderTypes[0] ?? 'Bearer';
   /** The token routers mounted so far, so that middleware() knows their paths. */
   const tokenRouters: TokenRouter[] = [];
+  const tenants = settings.keyResolver === undefined ? undefined : createTenantInstances(options, settings.keyResolver, createSimpleJwt);
 
   const instance: SimpleJwt = Object.freeze({
     settings,
+    jwkSet: backend.jwkSet,
+    forRequest: (ctx: unknown) => (tenants === undefined ? Promise.resolve(instance) : tenants.instanceFor(ctx)),
     context,
     obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
     async issueTokenPair(user: AuthUser): Promise<TokenPair> {
@@ -146,6 +156,11 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
         : authenticateRequest(context, header, securityName, scopes),
     middleware(): Middleware {
       const errors = createErrorMiddleware(headerType, 'owned');
+      if (tenants !== undefined) {
+        return tenantMiddleware(errors, tenants, (ctx) => {
+          if (tokenRouters.length > 0 && tokenRouters.some((router) => router.serves(ctx.path))) reserveBody(ctx);
+        });
+      }
       // Not async itself: the error middleware's promise is the answer, one frame fewer per request.
       return function simpleJwt(ctx, next) {
         attachInstance(ctx, instance);
@@ -161,7 +176,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       await settings.blacklistStore?.ready?.();
     },
     routes(routerOptions?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware {
-      if (!backend.canSign) {
+      if (!backend.canSign && tenants === undefined) {
         throw new SettingsError('signingKey', 'the token routes issue tokens: this instance has only a verifying key (verifyingKey or jwkUrl); mount them where the private key is');
       }
       if (!settings.userStore) {

@@ -186,9 +186,12 @@ export class InternalError extends SimpleJwtError {
  */
 export class SettingsError extends TypeError {
   readonly setting: string;
+  /** The message without the setting's name, to re-raise under another name (`signingKeys[1]`). */
+  readonly reason: string;
   constructor(setting: string, message: string) {
     super(`koa-simple-jwt: invalid setting "${setting}": ${message}`);
     this.name = 'SettingsError';
     this.setting = setting;
+    this.reason = message;
   }
 }

@@ -3,6 +3,12 @@ export { createSimpleJwt } from './create-simple-jwt.js';
 export type { SimpleJwt } from './create-simple-jwt.js';
 export { ALGORITHMS } from './settings.js';
 export type { Algorithm, KeyInput, ResolvedSettings, SimpleJwtOptions, TokenClaimsHook } from './settings.js';
+export type { JsonWebKeyInput, SigningKeyEntry, SigningKeyInput } from './keys/key-set.js';
+export type { JwkSet, PublicJwk } from './keys/public-jwk.js';
+export type { KeyResolver, TenantKeys } from './keys/tenant-instances.js';
+export { jwkThumbprint } from './keys/jwk-thumbprint.js';
+export { generateSigningKey } from './keys/generate-signing-key.js';
+export type { GeneratedSigningKey } from './keys/generate-signing-key.js';
 export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export {
@@ -63,6 +69,8 @@ export type { OpenApiDocument } from './openapi/open-api-types.js';
 export { openApiRoute } from './koa/open-api-route.js';
 export type { OpenApiRouteOptions } from './koa/open-api-route.js';
 export { docsRoute } from './koa/docs-route.js';
+export { jwksRoute } from './koa/jwks-route.js';
+export type { JwksRouteOptions } from './koa/jwks-route.js';
 export type { DocsRouteOptions } from './koa/docs-route.js';
 export type { TokenPair } from './services/obtain-token-pair.js';
 // The error bodies, for `@Response<...>` on your own protected tsoa routes.

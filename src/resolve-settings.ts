@@ -23,6 +23,8 @@ const DEFAULTS = {
   algorithm: 'HS256' as Algorithm,
   jwkCacheSeconds: 300,
   jwkTimeoutMs: 5000,
+  jwksMaxAge: 300,
+  jwkCooldownSeconds: 30,
   leeway: 0,
   authHeaderTypes: ['Bearer'],
   authHeaderName: 'Authorization',
@@ -46,6 +48,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
+  'signingKeys', 'kidHeader', 'jwksMaxAge', 'jwkCooldownSeconds', 'keyResolver',
   'statelessSecurityNames', 'securityProfiles', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
   'locale', 'acceptLanguage',
   'logger',
@@ -86,7 +89,9 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     throw new SettingsError('algorithm', `Unrecognized algorithm type '${String(algorithm)}'; expected one of ${ALGORITHMS.join(', ')}`);
   }
   const noSigningKey = isEmpty(o.signingKey);
-  if (noSigningKey && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
+  const signingKeys = keySetOption(o, noSigningKey);
+  const keyResolver = fn(o, 'keyResolver');
+  if (noSigningKey && signingKeys === undefined && keyResolver === undefined && !mayOmitSigningKey(algorithm, o.verifyingKey, typeof o.jwkUrl === 'string' && o.jwkUrl !== '')) {
     throw new SettingsError('signingKey', SIGNING_KEY_REQUIRED);
   }
   const headerTypes = readAuthHeaderTypes(o.authHeaderTypes ?? DEFAULTS.authHeaderTypes);
@@ -109,6 +114,11 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     jwkCacheSeconds: lifetime(o, 'jwkCacheSeconds', DEFAULTS.jwkCacheSeconds),
     jwkTimeoutMs: lifetime(o, 'jwkTimeoutMs', DEFAULTS.jwkTimeoutMs),
     leeway: leeway(o.leeway),
+    signingKeys,
+    kidHeader: o.kidHeader === undefined ? undefined : bool(o, 'kidHeader', false),
+    jwksMaxAge: nonNegative(o, 'jwksMaxAge', DEFAULTS.jwksMaxAge),
+    jwkCooldownSeconds: nonNegative(o, 'jwkCooldownSeconds', DEFAULTS.jwkCooldownSeconds),
+    keyResolver,
     authHeaderTypes: Object.freeze([...headerTypes]),
     authHeaderName: headerName(o.authHeaderName ?? DEFAULTS.authHeaderName),
     userIdField: name(o, 'userIdField', DEFAULTS.userIdField),
@@ -153,6 +163,29 @@ function lifetime(o: SimpleJwtOptions, key: OptionName, fallback: number): numbe
   const value = o[key] ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new SettingsError(key, `expected a positive number of seconds, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * `signingKeys`, checked for shape only (each key is validated by the backend, which names it).
+ * It replaces `signingKey`/`verifyingKey`: both at once would leave unclear which one signs.
+ */
+function keySetOption(o: SimpleJwtOptions, noSigningKey: boolean): ResolvedSettings['signingKeys'] {
+  if (o.signingKeys === undefined) return undefined;
+  if (!Array.isArray(o.signingKeys) || o.signingKeys.length === 0) {
+    throw new SettingsError('signingKeys', 'expected a non-empty list of keys (the first signs, all verify)');
+  }
+  if (!noSigningKey || !isEmpty(o.verifyingKey)) {
+    throw new SettingsError('signingKeys', 'give either signingKeys or signingKey/verifyingKey, not both (a one-key set is signingKeys: [key])');
+  }
+  return Object.freeze([...o.signingKeys]);
+}
+
+function nonNegative(o: SimpleJwtOptions, key: OptionName, fallback: number): number {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SettingsError(key, `expected a number of seconds >= 0, got ${describe(value)}`);
   }
   return value;
 }
@@ -206,7 +239,7 @@ function stringList(o: SimpleJwtOptions, key: OptionName): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
     throw new SettingsError(key, 'expected a list of non-empty strings');
   }
-  return [...value];
+  return [...(value as string[])];
 }
 
 function authTokenClasses(value: unknown): ResolvedSettings['authTokenClasses'] {

@@ -3,6 +3,8 @@ import type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
 import type { Clock } from './clock.js';
 import type { TokenClass } from './tokens/token.js';
 import type { BlacklistStore } from './stores/blacklist-store.js';
+import type { SigningKeyInput } from './keys/key-set.js';
+import type { KeyResolver } from './keys/tenant-instances.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -58,6 +60,34 @@ export interface SimpleJwtOptions {
   jwkCacheSeconds?: number;
   /** Milliseconds before a JWKS fetch gives up (the token is then invalid, never a hang). Default 5000. */
   jwkTimeoutMs?: number;
+  /**
+   * An ordered key set instead of `signingKey`/`verifyingKey`: the first key signs, every key
+   * verifies (a rotation adds the new key second, then moves it first, then drops the old one).
+   * Each is a PEM, a JWK object, a `KeyObject` or an HMAC secret, bare or as `{ key, kid?, algorithm? }`;
+   * an asymmetric key's `kid` defaults to its RFC 7638 thumbprint, an HMAC secret needs one.
+   * A public key only verifies. Not with `signingKey`. Default none.
+   */
+  signingKeys?: SigningKeyInput[];
+  /**
+   * Put the signing key's `kid` in the header of issued tokens. Default true with `signingKeys`,
+   * false with `signingKey` (Simple JWT's exact header bytes).
+   */
+  kidHeader?: boolean;
+  /** Seconds the published JWK Set may be cached (`Cache-Control: public, max-age`). Default 300. */
+  jwksMaxAge?: number;
+  /**
+   * With `jwkUrl`: seconds after a failed fetch, or a refetch for an unknown `kid`, before the JWK
+   * Set is fetched again (keys already held keep being used meanwhile). Default 30.
+   */
+  jwkCooldownSeconds?: number;
+  /**
+   * Per-tenant keys and issuers on one deployment: called with each request's Koa `ctx` (by
+   * `jwt.middleware()`), it returns `{ tenant, signingKeys, issuer? }`; the request is then served
+   * (token routes, `@Security`, `jwksRoute`) with that tenant's keys and `iss`, so one tenant's
+   * tokens are refused by another. Each tenant's keys are built once and cached. With it, the
+   * instance's own keys may be omitted. Default none (and no cost).
+   */
+  keyResolver?: KeyResolver;
   /** `LEEWAY`: seconds of clock skew allowed for `exp`, `nbf`, `iat` and the token-level expiry checks. Default 0. */
   leeway?: number;
   /** `AUTH_HEADER_TYPES`: accepted keywords, case-sensitive; the first goes in `WWW-Authenticate`. Default `['Bearer']`. */
@@ -165,6 +195,13 @@ export interface ResolvedSettings {
   readonly jwkCacheSeconds: number;
   readonly jwkTimeoutMs: number;
   readonly leeway: number;
+  /** Undefined unless configured; then validated by the backend, which owns key material. */
+  readonly signingKeys: readonly SigningKeyInput[] | undefined;
+  /** Undefined: the default for the key settings in use (see `SimpleJwtOptions.kidHeader`). */
+  readonly kidHeader: boolean | undefined;
+  readonly jwksMaxAge: number;
+  readonly jwkCooldownSeconds: number;
+  readonly keyResolver: KeyResolver | undefined;
   readonly authHeaderTypes: readonly string[];
   readonly authHeaderName: string;
   readonly userIdField: string;
@@ -199,3 +236,4 @@ export interface ResolvedSettings {
 }
 
 export type { AuthUser, Credentials };
+export type { SigningKeyInput, KeyResolver };

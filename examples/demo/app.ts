@@ -6,6 +6,7 @@ import {
   AccessToken,
   createSimpleJwt,
   docsRoute,
+  jwksRoute,
   KnexUserStore,
   mergeOpenApi,
   openApiDocument,
@@ -17,10 +18,14 @@ import type { OpenApiDocument } from '../../src/index.js';
 import type { Knex } from 'knex';
 import type { SimpleJwtOptions, UserStore } from '../../src/index.js';
 
+/** Where the demo publishes its JWK Set when it signs with an asymmetric key. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
   knex: Knex;
-  signingKey: string;
+  /** The HS256 secret; without it, `settings` gives the keys (e.g. `signingKeys`, see server.ts). */
+  signingKey?: string;
   /** Any other koa-simple-jwt setting. */
   settings?: Omit<SimpleJwtOptions, 'signingKey' | 'userStore'>;
   /** Hasher cost for users the app creates (Django's default when omitted). */
@@ -44,7 +49,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
     // Three security names: access tokens only, sliding tokens only, either.
     authTokenClasses: { jwt: [AccessToken], jwt_sliding: [SlidingToken], jwt_any: [AccessToken, SlidingToken] },
     ...options.settings,
-    signingKey: options.signingKey,
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
     userStore: options.userStore?.(users) ?? users,
   });
 
@@ -62,8 +67,11 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   const router = new Router({ prefix: '/api' });
   RegisterRoutes(router);
   app.use(router.routes()).use(jwt.allowedMethods(router));
-  // 4. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
-  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField);
+  // 5. With asymmetric keys: the public keys, for resource servers (jwkUrl), at /.well-known/jwks.json.
+  const jwksPath = jwt.jwkSet.keys.length > 0 ? JWKS_PATH : undefined;
+  if (jwksPath !== undefined) app.use(jwksRoute({ path: jwksPath, jwt }));
+  // 6. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
+  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath);
   app.use(openApiRoute({ path: '/api/openapi.json', document }));
   app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
   return { app, users };
@@ -77,7 +85,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
  * const document = demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true);
  * Object.keys(document.paths); // ['/me', '/me/sliding', '/me/any', '/token/sliding', ..., '/token/blacklist']
  */
-export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean, usernameField = 'username'): OpenApiDocument {
+export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean, usernameField = 'username', jwksPath?: string): OpenApiDocument {
   const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
-  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField }));
+  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, ...(jwksPath === undefined ? {} : { jwksPath }) }));
 }

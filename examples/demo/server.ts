@@ -1,14 +1,17 @@
 // `npm start`: the demo on an embedded PostgreSQL (or DATABASE_URL), with a seeded user and curl
 // commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { openDatabase } from '../support/database.js';
 import { BlacklistMirror, CachedUserStore, KnexBlacklistStore, KnexUserStore, migrate } from '../../src/index.js';
-import { createDemoApp } from './app.js';
+import { createDemoApp, JWKS_PATH } from './app.js';
+import { demoSigningKey } from './demo-signing-key.js';
 
 const port = Number(process.env.PORT ?? 8000);
-const signingKey = process.env.SIGNING_KEY ?? randomBytes(32).toString('hex');
-if (!process.env.SIGNING_KEY) console.log('SIGNING_KEY is not set: using a random key (tokens die with this process).');
+// SIGNING_KEY selects HS256 with that secret; without it an EdDSA key, generated at the first
+// start and kept in .tmp/demo-keys, signs (tokens survive a restart) and is published as a JWK Set.
+const signingKey = process.env.SIGNING_KEY || undefined;
+const demoKey = signingKey === undefined ? await demoSigningKey('.tmp/demo-keys') : undefined;
+if (demoKey) console.log(`SIGNING_KEY is not set: signing with the EdDSA key in .tmp/demo-keys (kid ${demoKey.kid}${demoKey.created ? ', just generated' : ''}).`);
 
 // The port first: a second demo on a busy port stops here, before it touches any database.
 await assertPortFree(port);
@@ -20,7 +23,7 @@ const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), {
 // Users in memory too, forgotten on every change to their row (the auth_user trigger's NOTIFY):
 // authenticated requests do no database I/O once a user has been seen.
 const cachedUsers = await CachedUserStore.start(new KnexUserStore(db.knex), { connection: db.connectionString });
-const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist }, userStore: () => cachedUsers });
+const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist, ...(demoKey ? { algorithm: 'EdDSA' as const, signingKeys: [demoKey.pem] } : {}) }, userStore: () => cachedUsers });
 
 const username = 'demo';
 const password = 'demo-password';
@@ -30,7 +33,9 @@ const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${port}/api`;
   console.log(`koa-simple-jwt demo on ${base} (database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'})
 
-Seeded user: ${username} / ${password}. API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json). Try:
+Seeded user: ${username} / ${password}. API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json).${demoKey ? `
+JWK Set (the public key, for a resource server's jwkUrl): http://127.0.0.1:${port}${JWKS_PATH}` : ''}
+Try:
 
   curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
   ACCESS=<the "access" value>  REFRESH=<the "refresh" value>

@@ -58,6 +58,9 @@ export function checkBackendSettings(settings: BackendSettings): Algorithm {
     }
     checkNumber('jwkCacheSeconds', settings.jwkCacheSeconds, 'seconds', true);
     checkNumber('jwkTimeoutMs', settings.jwkTimeoutMs, 'milliseconds', false);
+    if (settings.jwkCooldownSeconds !== undefined) checkNumber('jwkCooldownSeconds', settings.jwkCooldownSeconds, 'seconds', true);
+    // Each tenant's keys would be ignored: with a JWK Set URL every token is verified by its keys.
+    if (settings.keyResolver !== undefined) throw new SettingsError('keyResolver', 'cannot be combined with jwkUrl: tokens would be verified by the JWK Set, not by the tenant\'s keys');
   }
 
   checkNumber('leeway', settings.leeway, 'seconds', true);

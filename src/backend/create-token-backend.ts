@@ -3,11 +3,13 @@ import jwt from 'jsonwebtoken';
 import type { Algorithm, ResolvedSettings } from '../settings.js';
 import { SettingsError } from '../errors.js';
 import { checkBackendSettings } from './check-backend-settings.js';
-import { signEdDsa, verifyEdDsa } from './eddsa.js';
+import { eddsaHeaderSegment, signEdDsa, verifyEdDsa } from './eddsa.js';
 import { createJwksClient, type JwksClient } from './jwks-client.js';
 import { parseCompactJws, type CompactJws } from './parse-compact-jws.js';
 import { checkPyJwtClaims } from './pyjwt-claims.js';
-import { resolveKeys } from './resolve-keys.js';
+import { resolveKeySet } from '../keys/resolve-key-set.js';
+import { jwkSet } from '../keys/public-jwk.js';
+import type { ResolvedKey } from '../keys/key-set.js';
 import { toPythonJson } from './to-python-json.js';
 import { TokenBackendError, type Claims, type TokenBackend } from './token-backend.js';
 
@@ -24,7 +26,9 @@ export type BackendSettings = Pick<
   | 'jwkTimeoutMs'
   | 'leeway'
   | 'clock'
->;
+> &
+  // Optional so that callers predating key sets keep compiling; createSimpleJwt passes them all.
+  Partial<Pick<ResolvedSettings, 'signingKeys' | 'kidHeader' | 'jwkCooldownSeconds' | 'keyResolver'>>;
 
 /** Construction options that are not settings. */
 export interface CreateTokenBackendOptions {
@@ -43,13 +47,39 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function noSigner(): never {
+  throw new SettingsError('signingKey', 'this instance has no signing key: it verifies tokens issued elsewhere but cannot issue any');
+}
+
+/**
+ * The signing function of one key, built once. PyJWT's header is {"alg": ..., "typ": "JWT"} with
+ * the keys in that order; `kid` follows when `kidHeader` is on. The payload goes to jsonwebtoken
+ * as finished JSON text, so jsonwebtoken neither adds `iat` nor re-serialises it (which would lose
+ * PyJWT's ASCII escaping).
+ */
+function makeSigner(key: ResolvedKey, kidHeader: boolean): (json: string) => string {
+  const signingKey = key.signingKey as KeyObject;
+  const kid = kidHeader ? key.kid : undefined;
+  if (key.algorithm === 'EdDSA') {
+    const headerSegment = eddsaHeaderSegment(kid);
+    return (json) => signEdDsa(json, signingKey, headerSegment);
+  }
+  const signOptions: jwt.SignOptions = {
+    algorithm: key.algorithm as JsonWebTokenAlgorithm,
+    header: { alg: key.algorithm, typ: 'JWT', ...(kid === undefined ? {} : { kid }) },
+  };
+  return (json) => jwt.sign(json, signingKey, signOptions);
+}
+
 /**
  * Builds Simple JWT's `TokenBackend`: validates the settings (throwing `SettingsError` naming the
  * setting), turns every key into a `KeyObject` once, and returns a frozen object whose `encode`
  * signs a copy of the claims (adding `aud`/`iss` when configured) with a PyJWT-identical header
  * and JSON, and whose `decode` verifies with `algorithms: [configured]` and PyJWT's claim rules,
  * measured against `settings.clock`. HS/RS/ES/PS go through jsonwebtoken; EdDSA through node:crypto.
- * With `jwkUrl`, tokens are verified with the JWK Set key named by their `kid`.
+ * With `signingKeys` (a key set, see `resolveKeySet`) the first key signs, writing its `kid`, and
+ * every key verifies, chosen by the token's `kid` (or, without one, each key of the token's
+ * algorithm in turn). With `jwkUrl`, tokens are verified with the JWK Set key named by their `kid`.
  *
  * @example
  * const backend = createTokenBackend({ algorithm: 'HS256', signingKey: secret32, verifyingKey: undefined,
@@ -66,12 +96,8 @@ export function createTokenBackend(
   const { clock, leeway, issuer } = settings;
   const audienceClaim = typeof settings.audience === 'string' ? settings.audience : settings.audience?.slice();
   const audiences = audienceClaim === undefined ? undefined : [audienceClaim].flat();
-  const { signingKey, verifyingKey } = resolveKeys(algorithm, settings.signingKey, settings.verifyingKey, {
-    enforceKeyLength: options.enforceKeyLength ?? true,
-    // With a JWK Set the local verifying key is never used (Simple JWT ignores it too).
-    checkPair: settings.jwkUrl === undefined,
-    jwks: settings.jwkUrl !== undefined,
-  });
+  const keySet = resolveKeySet(settings, { enforceKeyLength: options.enforceKeyLength ?? true });
+  const { signer, strictKid, byKid, byAlgorithm } = keySet;
   const jwks: JwksClient | undefined =
     settings.jwkUrl === undefined
       ? undefined
@@ -80,34 +106,23 @@ export function createTokenBackend(
           algorithm,
           cacheSeconds: settings.jwkCacheSeconds,
           timeoutMs: settings.jwkTimeoutMs,
+          cooldownSeconds: settings.jwkCooldownSeconds ?? 30,
           clock,
           ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
         });
+  // With a JWK Set URL only the configured algorithm is accepted; otherwise the key set's ones.
+  const algorithms: ReadonlySet<string> = jwks !== undefined ? new Set([algorithm]) : keySet.algorithms;
 
-  // PyJWT's header is {"alg": ..., "typ": "JWT"} with the keys in that order and no kid. The
-  // payload goes to jsonwebtoken as finished JSON text, so jsonwebtoken neither adds `iat` nor
-  // re-serialises it (which would lose PyJWT's ASCII escaping).
-  const sign: (json: string) => string =
-    signingKey === undefined
-      ? () => {
-          throw new SettingsError('signingKey', 'this instance has no signing key: it verifies tokens issued elsewhere but cannot issue any');
-        }
-      : algorithm === 'EdDSA'
-      ? (json) => signEdDsa(json, signingKey)
-      : (json) =>
-          jwt.sign(json, signingKey, {
-            algorithm: algorithm as JsonWebTokenAlgorithm,
-            header: { alg: algorithm, typ: 'JWT' },
-          });
+  const sign = signer === undefined ? noSigner : makeSigner(signer, keySet.kidHeader);
 
   /** Returns why the signature is refused, or undefined when it verifies. */
-  function checkSignature(token: string, jws: CompactJws, key: KeyObject, nowSeconds: number): string | undefined {
-    if (algorithm === 'EdDSA') return verifyEdDsa(jws, key);
+  function checkSignature(token: string, jws: CompactJws, key: KeyObject, alg: Algorithm, nowSeconds: number): string | undefined {
+    if (alg === 'EdDSA') return verifyEdDsa(jws, key);
     try {
       // Only the signature and the algorithm allow-list: the time claims follow PyJWT's rules and
       // order (checkPyJwtClaims), which differ from jsonwebtoken's.
       jwt.verify(token, key, {
-        algorithms: [algorithm as JsonWebTokenAlgorithm],
+        algorithms: [alg as JsonWebTokenAlgorithm],
         ignoreExpiration: true,
         ignoreNotBefore: true,
         clockTimestamp: nowSeconds,
@@ -118,30 +133,54 @@ export function createTokenBackend(
     }
   }
 
+  /**
+   * Verifies the signature with the key the token names by `kid`, or, for a token without `kid`
+   * (Simple JWT's, or ours from before key sets), with each key of its algorithm in turn.
+   */
+  function checkWithKeySet(token: string, jws: CompactJws, alg: Algorithm, nowSeconds: number): string | undefined {
+    const kid = jws.header.kid as string | undefined;
+    if (kid !== undefined && strictKid) {
+      const key = byKid.get(kid);
+      // RFC 7515 §4.1.4: the kid selects the key; an unknown one is refused, never guessed.
+      if (key === undefined || key.algorithm !== alg) return `no key matches kid ${JSON.stringify(kid)}`;
+      return checkSignature(token, jws, key.verifyingKey, alg, nowSeconds);
+    }
+    const candidates = byAlgorithm.get(alg);
+    if (candidates === undefined) return 'no verifying key';
+    let refused: string | undefined = 'no verifying key';
+    for (const key of candidates) {
+      refused = checkSignature(token, jws, key.verifyingKey, alg, nowSeconds);
+      if (refused === undefined) return undefined;
+    }
+    return refused;
+  }
+
   async function verifiedPayload(token: string): Promise<Claims> {
     const jws = parseCompactJws(token);
-    // RFC 8725 §3.1: only the configured algorithm, checked before any key lookup (and so before a
+    // RFC 8725 §3.1: only the configured algorithms, checked before any key lookup (and so before a
     // JWKS fetch an attacker could otherwise trigger with `alg: none`).
-    if (jws.header.alg !== algorithm) throw new TokenBackendError('invalid', 'Invalid algorithm specified');
+    const alg = jws.header.alg;
+    if (typeof alg !== 'string' || !algorithms.has(alg)) throw new TokenBackendError('invalid', 'Invalid algorithm specified');
     // RFC 7515 §4.1.11: we understand no extension, so any `crit` header must be refused.
     if (Object.hasOwn(jws.header, 'crit')) throw new TokenBackendError('invalid', 'unsupported crit header');
-    let key = verifyingKey;
+    const now = clock.now().getTime() / 1000;
+    let refused: string | undefined;
     if (jwks !== undefined) {
       const kid = jws.header.kid;
       if (typeof kid !== 'string') throw new TokenBackendError('invalid', 'token has no kid header');
-      key = await jwks.getSigningKey(kid);
+      refused = checkSignature(token, jws, await jwks.getSigningKey(kid), alg as Algorithm, Math.floor(now));
+    } else {
+      refused = checkWithKeySet(token, jws, alg as Algorithm, Math.floor(now));
     }
-    const now = clock.now().getTime() / 1000;
-    if (key === undefined) throw new TokenBackendError('invalid', 'no verifying key');
-    const refused = checkSignature(token, jws, key, Math.floor(now));
     if (refused !== undefined) throw new TokenBackendError('invalid', refused);
     checkPyJwtClaims(jws.payload, { now, leeway, audience: audiences, issuer });
     return jws.payload;
   }
 
   const backend: TokenBackend = {
-    algorithm,
-    canSign: signingKey !== undefined,
+    algorithm: signer?.algorithm ?? algorithm,
+    canSign: signer !== undefined,
+    jwkSet: jwkSet(keySet.keys),
 
     encode(payload: Claims): string {
       const claims: Claims = { ...payload };

@@ -5,7 +5,18 @@ import type { CompactJws } from './parse-compact-jws.js';
  * The protected header of every EdDSA token we issue, in PyJWT's key order (alg, typ), so that
  * EdDSA tokens have the same shape as the HS/RS/ES/PS ones jsonwebtoken produces.
  */
-const HEADER_SEGMENT = Buffer.from('{"alg":"EdDSA","typ":"JWT"}').toString('base64url');
+const HEADER_SEGMENT = eddsaHeaderSegment(undefined);
+
+/**
+ * The encoded protected header of an EdDSA token, with `kid` after `alg` and `typ` (where
+ * jsonwebtoken puts it for the other algorithms). Built once per key, not per token.
+ *
+ * @example
+ * eddsaHeaderSegment('k1'); // base64url of {"alg":"EdDSA","typ":"JWT","kid":"k1"}
+ */
+export function eddsaHeaderSegment(kid: string | undefined): string {
+  return Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', ...(kid === undefined ? {} : { kid }) })).toString('base64url');
+}
 
 /**
  * Signs a claims JSON text with Ed25519 or Ed448 (RFC 8037 §3.1: `alg` "EdDSA", the signature is
@@ -16,8 +27,8 @@ const HEADER_SEGMENT = Buffer.from('{"alg":"EdDSA","typ":"JWT"}').toString('base
  * const token = signEdDsa('{"exp":946684800}', ed25519PrivateKey);
  * token.split('.')[0]; // 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9'
  */
-export function signEdDsa(payloadJson: string, privateKey: KeyObject): string {
-  const signingInput = `${HEADER_SEGMENT}.${Buffer.from(payloadJson, 'utf8').toString('base64url')}`;
+export function signEdDsa(payloadJson: string, privateKey: KeyObject, headerSegment: string = HEADER_SEGMENT): string {
+  const signingInput = `${headerSegment}.${Buffer.from(payloadJson, 'utf8').toString('base64url')}`;
   // For Ed25519/Ed448 node:crypto takes `null` as the digest: the curve defines its own hashing.
   const signature = sign(null, Buffer.from(signingInput, 'ascii'), privateKey);
   return `${signingInput}.${signature.toString('base64url')}`;

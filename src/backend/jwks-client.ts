@@ -19,11 +19,12 @@ export interface JwksClientOptions {
   /** The fetch implementation; default the global `fetch`. */
   readonly fetch?: typeof fetch;
   /**
-   * Seconds that must pass after a fetch before a kid miss or a failure may cause another one.
-   * Without this, a client sending random `kid`s would make us fetch the URL on every request.
-   * Default 5.
+   * Seconds after a failed fetch, and after the start of any successful one, before the URL is
+   * fetched again for an unknown `kid` or a failed refresh. Without it a client sending random
+   * `kid`s would make us fetch on every request, and a dead endpoint would make every request wait
+   * a full timeout. Default 30 (jose's `cooldownDuration`).
    */
-  readonly minRefetchSeconds?: number;
+  readonly cooldownSeconds?: number;
 }
 
 /** Finds the public key a token names by its `kid` header in a remote JWK Set (RFC 7517 §5). */
@@ -94,10 +95,23 @@ function parseJwks(body: unknown, algorithm: Algorithm): Map<string, KeyObject> 
 /**
  * A JWK Set client in the manner of PyJWKClient, which Simple JWT uses for `JWK_URL`: the set is
  * fetched lazily, cached for `cacheSeconds` by the injected clock, searched by `kid`, and fetched
- * again once on a miss. Unlike PyJWKClient it also shares one in-flight fetch between concurrent
- * requests, limits refetches after a miss or a failure to one per `minRefetchSeconds`, and gives
- * up after `timeoutMs` even if `fetch` ignores its abort signal. Keys are imported once per fetch
- * as `KeyObject`s. Every failure is a `TokenBackendError('invalid')`.
+ * again on a miss. What it adds, so that a slow or dead endpoint costs little:
+ *
+ * - One in-flight fetch is shared by concurrent requests; each fetch gives up after `timeoutMs`,
+ *   even if `fetch` ignores its abort signal.
+ * - After a failed fetch nothing is fetched for `cooldownSeconds` (30): requests meanwhile are
+ *   answered at once from the keys already held, or refused when none are held. So no request
+ *   waits more than one timeout per cooldown, however the endpoint hangs or flaps.
+ * - Keys past `cacheSeconds` keep being served while their refresh fails (stale beats down); a
+ *   successful fetch replaces the whole set, so a key removed from it stops verifying.
+ * - An unknown `kid` causes at most one fetch per cooldown, counted from the last fetch's start.
+ *
+ * Keys are imported once per fetch as `KeyObject`s. Every failure is a `TokenBackendError('invalid')`.
+ *
+ * jose's `createRemoteJWKSet` was considered and not used: it fetches again on every request after
+ * a failure (its cooldown starts only at a success), refuses once its cache is past age even when
+ * the refresh fails, reads time from `Date.now()` rather than the injected clock, and does not
+ * apply the key rules configured keys follow (RSA of 2048 bits, the algorithm's curve).
  *
  * @example
  * const jwks = createJwksClient({ url: 'https://example.auth0.com/.well-known/jwks.json',
@@ -107,15 +121,16 @@ function parseJwks(body: unknown, algorithm: Algorithm): Map<string, KeyObject> 
 export function createJwksClient(options: JwksClientOptions): JwksClient {
   const { url, algorithm, clock } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const minRefetchMs = (options.minRefetchSeconds ?? 5) * 1000;
-  // A set younger than the refetch limit is always used: otherwise a cache shorter than the limit
-  // would refuse every token between the fetch and the end of the limit.
-  const cacheMs = Math.max(options.cacheSeconds * 1000, minRefetchMs);
+  const cooldownMs = (options.cooldownSeconds ?? 30) * 1000;
+  const cacheMs = options.cacheSeconds * 1000;
   const nowMs = (): number => clock.now().getTime();
 
   let keys: Map<string, KeyObject> | undefined;
   let fetchedAt = Number.NEGATIVE_INFINITY;
-  let lastAttemptAt = Number.NEGATIVE_INFINITY;
+  /** No fetch starts before this instant, unless one is already in flight (then it is joined). */
+  let coolUntil = Number.NEGATIVE_INFINITY;
+  /** Why the last fetch failed; undefined after a success. */
+  let lastError: string | undefined;
   let inFlight: Promise<void> | undefined;
 
   async function load(): Promise<Map<string, KeyObject>> {
@@ -152,17 +167,24 @@ export function createJwksClient(options: JwksClientOptions): JwksClient {
     }
   }
 
+  /** Fetches the set (or joins the fetch in flight); never rejects: a failure starts the cooldown. */
   function refresh(): Promise<void> {
     if (inFlight !== undefined) return inFlight;
-    if (nowMs() - lastAttemptAt < minRefetchMs) {
-      return Promise.reject(invalid('JWKS not refetched: the last fetch was too recent'));
-    }
-    lastAttemptAt = nowMs();
+    const startedAt = nowMs();
     inFlight = load()
-      .then((loaded) => {
-        keys = loaded;
-        fetchedAt = nowMs();
-      })
+      .then(
+        (loaded) => {
+          keys = loaded;
+          fetchedAt = nowMs();
+          lastError = undefined;
+          coolUntil = startedAt + cooldownMs;
+        },
+        (error: unknown) => {
+          lastError = error instanceof TokenBackendError ? (error.detail ?? error.message) : String(error);
+          // From the failure's end: a fetch that hung for the whole timeout still buys a full cooldown.
+          coolUntil = nowMs() + cooldownMs;
+        },
+      )
       .finally(() => {
         inFlight = undefined;
       });
@@ -171,13 +193,15 @@ export function createJwksClient(options: JwksClientOptions): JwksClient {
 
   return {
     async getSigningKey(kid: string): Promise<KeyObject> {
-      const fresh = keys !== undefined && nowMs() - fetchedAt < cacheMs;
-      const cached = fresh ? keys?.get(kid) : undefined;
-      if (cached !== undefined) return cached;
-      await refresh();
+      const held = keys?.get(kid);
+      if (held !== undefined && nowMs() - fetchedAt < cacheMs) return held;
+      // A stale key, an unknown kid, or no set yet: fetch unless cooling down (or join the fetch in flight).
+      if (inFlight !== undefined || nowMs() >= coolUntil) await refresh();
+      // A failed or skipped fetch leaves the held set in place: its stale keys keep verifying.
       const key = keys?.get(kid);
-      if (key === undefined) throw invalid(`no signing key in the JWKS matches kid ${JSON.stringify(kid)}`);
-      return key;
+      if (key !== undefined) return key;
+      if (keys === undefined) throw invalid(lastError ?? 'no JWK Set held yet');
+      throw invalid(`no signing key in the JWKS matches kid ${JSON.stringify(kid)}`);
     },
   };
 }

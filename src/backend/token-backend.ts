@@ -1,4 +1,5 @@
 import type { Algorithm } from '../settings.js';
+import type { JwkSet } from '../keys/public-jwk.js';
 
 /** A JWT payload: a JSON object of claims (RFC 7519 §4). */
 export type Claims = Record<string, unknown>;
@@ -11,6 +12,11 @@ export interface TokenBackend {
   readonly algorithm: Algorithm;
   /** False on a verify-only instance (no signing key): `encode` then throws a SettingsError. */
   readonly canSign: boolean;
+  /**
+   * The public keys to publish (RFC 7517 §5): every asymmetric key of the set with its `kid`;
+   * empty for HMAC-only instances. Never holds a secret or a private parameter.
+   */
+  readonly jwkSet: JwkSet;
   /** Signs a copy of `payload`, adding `aud`/`iss` when configured. Never mutates `payload`. */
   encode(payload: Claims): string;
   /**

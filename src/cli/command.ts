@@ -23,6 +23,8 @@ export interface CommandContext {
   print(line: string): void;
   /** Prints one line to stderr (a failure the command reports itself, with exit code 1). */
   printError(line: string): void;
+  /** Prints one line to stderr as it is: information beside the output (e.g. a generated key's kid). */
+  printNote(line: string): void;
   /**
    * A Knex pool on `DATABASE_URL`, opened on first use and closed when the command ends.
    * Throws a {@link UsageError} when `DATABASE_URL` is not set.

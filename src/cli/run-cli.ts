@@ -11,6 +11,8 @@ import { activateCommand, deactivateCommand } from './commands/activation.js';
 import { blacklistCommand, unblacklistCommand } from './commands/blacklist.js';
 import { createUserCommand } from './commands/create-user.js';
 import { flushExpiredCommand } from './commands/flush-expired.js';
+import { generateKeyCommand } from './commands/generate-key.js';
+import { thumbprintCommand } from './commands/thumbprint.js';
 import { listTokensCommand } from './commands/list-tokens.js';
 import { migrateCommand } from './commands/migrate.js';
 import { revokeUserCommand } from './commands/revoke-user.js';
@@ -30,6 +32,8 @@ const COMMANDS: readonly CliCommand[] = [
   unblacklistCommand,
   listTokensCommand,
   tsoaTemplateCommand,
+  generateKeyCommand,
+  thumbprintCommand,
 ];
 
 /**
@@ -79,6 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env: io.env,
       print: (line) => void io.stdout.write(`${line}\n`),
       printError: (line) => fail(line),
+      printNote: (line) => void io.stderr.write(`${line}\n`),
       database: async () => (knex ??= await openKnex(io.env)),
     };
     return await command.run(context);

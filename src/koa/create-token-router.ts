@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import bodyParser from 'koa-bodyparser';
 import { MethodNotAllowedError, ParseError, RequestTooLargeError } from '../errors.js';
 import { RegisterRoutes } from '../generated/routes.js';
-import { attachInstance } from './instance-context.js';
+import { attachInstance, servingInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
 import { sendJson } from './send-json.js';
@@ -92,7 +92,9 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   const router = new Router(options.prefix ? { prefix: options.prefix } : {});
   router.use(
     async (ctx, next) => {
-      attachInstance(ctx, instance);
+      // With a keyResolver the request's tenant's instance serves it: the one jwt.middleware()
+      // attached, or resolved here when the routes are mounted without it.
+      attachInstance(ctx, await servingInstance(ctx, instance));
       markClientAbort(ctx);
       // jwt.middleware() switched an app-wide body parser off for this request: ours reads it.
       if (takeOwnBody(ctx)) ctx.disableBodyParser = false;

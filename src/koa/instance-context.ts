@@ -27,3 +27,18 @@ export function instanceFrom(ctx: Context): SimpleJwt {
 export function findInstance(ctx: Context): SimpleJwt | undefined {
   return (ctx as WithInstance)[INSTANCE];
 }
+
+/** The instance already on this request, if any (a tenant's, attached by `jwt.middleware()`). */
+export function attachedInstance(ctx: Context): SimpleJwt | undefined {
+  return (ctx as WithInstance)[INSTANCE];
+}
+
+/**
+ * The instance that serves this request for `base`: `base` itself, or with a `keyResolver` the
+ * request's tenant's instance (the one `jwt.middleware()` attached, else resolved now).
+ */
+export function servingInstance(ctx: Context, base: SimpleJwt): SimpleJwt | Promise<SimpleJwt> {
+  if (base.settings.keyResolver === undefined) return base;
+  const attached = attachedInstance(ctx);
+  return attached !== undefined && attached !== base ? attached : base.forRequest(ctx);
+}

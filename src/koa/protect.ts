@@ -4,6 +4,7 @@ import { TokenUser } from '../authentication/token-user.js';
 import { bearerChallenge } from '../errors.js';
 import { renderSimpleJwtError } from './error-middleware.js';
 import { renderNinjaError } from '../profiles/ninja-jwt/render-ninja-error.js';
+import { servingInstance } from './instance-context.js';
 import type { Context, Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 import type { AuthUser } from '../stores/user-store.js';
@@ -48,12 +49,15 @@ export function createProtect(instance: SimpleJwt, securityName: string, options
   // A security name on the Ninja JWT profile reads Authorization and answers in Ninja JWT's shape.
   const ninja = settings.securityProfiles[securityName] === 'ninja-jwt';
   const headerName = ninja ? 'authorization' : settings.authHeaderName;
+  const perTenant = settings.keyResolver !== undefined;
   return async function protect(ctx, next) {
     if (open?.(ctx)) return next();
     const header = ctx.headers[headerName];
     let user: unknown;
     try {
-      const authenticated = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
+      // With a keyResolver, the request's tenant's instance; otherwise no extra step at all.
+      const serving = perTenant ? await servingInstance(ctx, instance) : instance;
+      const authenticated = await serving.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
       user = authenticated.user;
       ctx.state.token = authenticated.token;
     } catch (thrown) {

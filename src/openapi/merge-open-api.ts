@@ -61,7 +61,8 @@ export function mergeOpenApi(userDocument: OpenApiDocument, ourDocument: OpenApi
   merged.paths ??= {};
   for (const [path, item] of Object.entries(ours.paths ?? {})) {
     const key = underBase ? `${prefix.slice(base.length)}${path}` : path;
-    const pathItem: OpenApiPathItem = underBase
+    // A path item with its own servers (the JWK Set, at the root) keeps them.
+    const pathItem: OpenApiPathItem = underBase || item.servers !== undefined
       ? item
       : { ...item, servers: userServers.map((server) => ({ url: `${serverOrigin(server.url)}${prefix}` || '/' })) };
     if (key in merged.paths) throw new Error(`mergeOpenApi: both documents define the path "${key}"`);

@@ -52,6 +52,11 @@ export interface OpenApiDocumentOptions {
   profile?: WireProfile;
   /** With `profile: 'ninja-jwt'`: the mounted controllers, as given to `jwt.routes()`. Default: all (`blacklist` unless `blacklist: false`). */
   controllers?: readonly NinjaController[];
+  /**
+   * Where the app mounts `jwksRoute` (an absolute path, e.g. `/.well-known/jwks.json`); with it,
+   * the document describes that route. Default: not described.
+   */
+  jwksPath?: string;
 }
 
 /** The path that `jwt.routes()` mounts only with a blacklist store. */
@@ -109,6 +114,7 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   const schemes: Record<string, unknown> = { ...document.components?.securitySchemes };
   for (const name of securityNames) schemes[name] = securityScheme(name, headerTypes, header);
   document.components = { ...document.components, securitySchemes: schemes };
+  if (options.jwksPath !== undefined) addJwksPath(document, normaliseMountPrefix(options.jwksPath, 'openApiDocument: jwksPath'), prefix);
   return document;
 }
 
@@ -173,6 +179,70 @@ function keepNinjaControllers(document: OpenApiDocument, controllers: readonly N
 
 /** Operations whose request body carries the login name (`/token/pair` is the Ninja JWT profile's). */
 const CREDENTIAL_PATHS = ['/token', '/token/sliding', '/token/pair'];
+
+/**
+ * Describes `GET <jwksPath>` (RFC 7517 §5). The path is absolute, not under the token routes'
+ * prefix, so it gets its own `servers` entry at the root when there is a prefix.
+ */
+function addJwksPath(document: OpenApiDocument, path: string, prefix: string): void {
+  if (path === '') throw new TypeError('openApiDocument: jwksPath must not be the root, e.g. "/.well-known/jwks.json"');
+  const jwk = {
+    type: 'object',
+    description: 'A public key (RFC 7517 §4): its type, id, algorithm and public parameters only.',
+    required: ['kty', 'kid', 'alg', 'use'],
+    properties: {
+      kty: { type: 'string', enum: ['RSA', 'EC', 'OKP'] },
+      kid: { type: 'string', description: 'The key id tokens name in their `kid` header (by default the RFC 7638 thumbprint).' },
+      alg: { type: 'string', example: 'ES256' },
+      use: { type: 'string', enum: ['sig'] },
+      n: { type: 'string', description: 'RSA modulus (base64url).' },
+      e: { type: 'string', description: 'RSA exponent (base64url).' },
+      crv: { type: 'string', description: 'EC or OKP curve.', example: 'P-256' },
+      x: { type: 'string', description: 'EC or OKP public x coordinate (base64url).' },
+      y: { type: 'string', description: 'EC public y coordinate (base64url).' },
+    },
+  };
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      PublicJwk: jwk,
+      JwkSet: {
+        type: 'object',
+        description: 'A JWK Set (RFC 7517 §5): the public keys that verify the tokens this app issues.',
+        required: ['keys'],
+        properties: { keys: { type: 'array', items: { $ref: '#/components/schemas/PublicJwk' } } },
+      },
+    },
+  };
+  if (!(document.tags ?? []).some((tag) => tag.name === 'keys')) {
+    document.tags = [...(document.tags ?? []), { name: 'keys', description: 'The public keys that verify issued tokens (JWK Set).' }];
+  }
+  document.paths[path] = {
+    ...(prefix === '' ? {} : { servers: [{ url: '/', description: 'The JWK Set is served outside the token routes\' prefix' }] }),
+    get: {
+      operationId: 'jwk_set',
+      summary: 'The JWK Set',
+      description:
+        'The public keys that verify tokens this app issues, for resource servers (`jwkUrl`). A token names its key by its `kid` header. ' +
+        'Verifiers may cache the set for the `Cache-Control` max-age; during a key rotation the next key is published before it signs.',
+      tags: ['keys'],
+      security: [],
+      responses: {
+        '200': {
+          description: 'The JWK Set',
+          headers: {
+            'Cache-Control': { description: '`public, max-age=<jwksMaxAge>`', schema: { type: 'string' } },
+            ETag: { description: 'Revalidate with If-None-Match', schema: { type: 'string' } },
+          },
+          content: { 'application/jwk-set+json': { schema: { $ref: '#/components/schemas/JwkSet' } } },
+        },
+        '304': { description: 'Not modified (If-None-Match matched the ETag)' },
+        '404': { description: 'Not found: the app publishes no JWK Set here (it has no asymmetric key)' },
+      },
+    },
+  };
+}
 
 /**
  * Renames `username`, keeping key order, wherever our spec has it: schema properties, required

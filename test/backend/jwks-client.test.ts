@@ -79,7 +79,7 @@ function makeClock(): { now: () => Date; advance: (seconds: number) => void } {
   return { now: () => new Date(t * 1000), advance: (seconds) => (t += seconds) };
 }
 
-function backendFor(url: string, clock: { now: () => Date }, overrides: Partial<BackendSettings> = {}): TokenBackend {
+function backendFor(url: string, clock: { now: () => Date }, overrides: Partial<BackendSettings> = {}, fetchImpl?: typeof fetch): TokenBackend {
   // As in Simple JWT's test, the local key pair is deliberately not the pair that signs the tokens.
   return createTokenBackend({
     algorithm: 'RS256',
@@ -93,7 +93,7 @@ function backendFor(url: string, clock: { now: () => Date }, overrides: Partial<
     leeway: 0,
     clock,
     ...overrides,
-  });
+  }, fetchImpl === undefined ? {} : { fetch: fetchImpl });
 }
 
 const key2: KeyObject = createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY_2);
@@ -167,13 +167,16 @@ describe('decode with jwkUrl', () => {
     await invalid(backend.decode(tokenWithKid('symmetric')));
   });
 
-  it('refuses an unknown kid, refetching at most once per few seconds however many kids are tried', async () => {
+  it('refuses an unknown kid, refetching at most once per cooldown however many kids are tried', async () => {
     const server = await serveJson(() => JWKS);
     const clock = makeClock();
     const backend = backendFor(server.url, clock);
     for (let i = 0; i < 20; i += 1) await invalid(backend.decode(tokenWithKid(`random-${i}`)));
     assert.equal(server.hits, 1);
-    clock.advance(6);
+    clock.advance(29);
+    await invalid(backend.decode(tokenWithKid('random-too-soon')), /no signing key/);
+    assert.equal(server.hits, 1);
+    clock.advance(1);
     await invalid(backend.decode(tokenWithKid('random-again')), /no signing key/);
     assert.equal(server.hits, 2);
   });
@@ -185,7 +188,7 @@ describe('decode with jwkUrl', () => {
     const backend = backendFor(server.url, clock);
     assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
     keys = [...keys, jwk(SIMPLEJWT_RSA_PUBLIC_KEY, { kid: 'new-key' })];
-    clock.advance(10);
+    clock.advance(30);
     const local = createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY);
     assert.deepEqual(await backend.decode(tokenWithKid('new-key', local)), payload);
     assert.equal(server.hits, 2);
@@ -270,7 +273,7 @@ describe('decode with jwkUrl', () => {
     const backend = backendFor(server.url, clock);
     for (let i = 0; i < 10; i += 1) await invalid(backend.decode(tokenWithKid(KID)));
     assert.equal(server.hits, 1);
-    clock.advance(5);
+    clock.advance(30);
     await invalid(backend.decode(tokenWithKid(KID)));
     assert.equal(server.hits, 2);
   });
@@ -342,16 +345,128 @@ describe('createJwksClient', () => {
 });
 
 describe('createJwksClient: short caches', () => {
-  it('uses a set for at least the refetch limit even when cacheSeconds is 0', async () => {
+  it('uses a set for at least the cooldown even when cacheSeconds is 0', async () => {
     const server = await serveJson(() => JWKS);
     const clock = makeClock();
     const client = createJwksClient({ url: server.url, algorithm: 'RS256', cacheSeconds: 0, timeoutMs: 1000, clock });
     await client.getSigningKey(KID);
-    clock.advance(1);
+    clock.advance(29);
     await client.getSigningKey(KID);
     assert.equal(server.hits, 1);
-    clock.advance(5);
+    clock.advance(1);
     await client.getSigningKey(KID);
     assert.equal(server.hits, 2);
+  });
+});
+
+describe('decode with jwkUrl: a dead, hanging or flapping endpoint', () => {
+  /**
+   * A JWK Set server that answers, hangs (never responds) or fails, as the test switches it, and a
+   * fetch that counts the fetches started (counted at the call, so a fetch aborted before the
+   * server saw it still counts: no race with the timeout).
+   */
+  async function switchable(initial: 'answer' | 'hang' | 'fail', body: () => unknown = () => JWKS) {
+    const state = { mode: initial, fetches: 0 };
+    const counted = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      state.fetches += 1;
+      return fetch(input, init);
+    }) as typeof fetch;
+    const server = await serve((_req, res) => {
+      if (state.mode === 'hang') return; // keeps the socket open, says nothing
+      if (state.mode === 'fail') {
+        res.writeHead(502);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body()));
+    });
+    return { server, state, counted };
+  }
+
+  it('with no keys held, one request waits one timeout, then every request is refused at once until the cooldown ends', async () => {
+    const { server, state, counted } = await switchable('hang');
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock, { jwkTimeoutMs: 300 }, counted);
+    await invalid(backend.decode(tokenWithKid(KID)), /timed out/);
+    for (let i = 0; i < 7; i += 1) await invalid(backend.decode(tokenWithKid(KID)), /timed out/);
+    assert.equal(state.fetches, 1, '8 requests, 1 fetch');
+    clock.advance(29);
+    await invalid(backend.decode(tokenWithKid(KID)));
+    assert.equal(state.fetches, 1);
+    clock.advance(1);
+    await invalid(backend.decode(tokenWithKid(KID)), /timed out/);
+    assert.equal(state.fetches, 2, 'one attempt per cooldown');
+    state.mode = 'answer';
+    clock.advance(30);
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    assert.equal(state.fetches, 3);
+  });
+
+  it('concurrent requests during a hang share one fetch', async () => {
+    const { server, state, counted } = await switchable('hang');
+    const backend = backendFor(server.url, makeClock(), { jwkTimeoutMs: 300 }, counted);
+    await Promise.all(Array.from({ length: 10 }, () => invalid(backend.decode(tokenWithKid(KID)))));
+    assert.equal(state.fetches, 1);
+  });
+
+  it('serves the keys it holds while their refresh hangs or fails, then takes the new set once the endpoint answers', async () => {
+    let keys: unknown[] = [JWKS.keys[2]];
+    const { server, state, counted } = await switchable('answer', () => ({ keys }));
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock, { jwkTimeoutMs: 300, jwkCacheSeconds: 300 }, counted);
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    assert.equal(state.fetches, 1);
+
+    state.mode = 'hang';
+    clock.advance(300); // the set is now stale
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload, 'stale key served after the refresh timed out');
+    assert.equal(state.fetches, 2);
+    for (let i = 0; i < 5; i += 1) assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+    assert.equal(state.fetches, 2, 'no fetch during the cooldown');
+
+    state.mode = 'fail';
+    clock.advance(30);
+    assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload, 'stale key served after an HTTP error');
+    assert.equal(state.fetches, 3);
+
+    // The endpoint recovers with a rotated set: the old key is gone, the new one verifies.
+    state.mode = 'answer';
+    keys = [jwk(SIMPLEJWT_RSA_PUBLIC_KEY, { kid: 'rotated' })];
+    clock.advance(30);
+    await invalid(backend.decode(tokenWithKid(KID)), /no signing key/);
+    assert.equal(state.fetches, 4);
+    assert.deepEqual(await backend.decode(tokenWithKid('rotated', createPrivateKey(SIMPLEJWT_RSA_PRIVATE_KEY))), payload);
+    assert.equal(state.fetches, 4);
+  });
+
+  it('a flapping endpoint is asked at most once per cooldown, whatever the requests', async () => {
+    const { server, state, counted } = await switchable('answer');
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock, { jwkTimeoutMs: 300, jwkCacheSeconds: 0 }, counted);
+    await backend.decode(tokenWithKid(KID));
+    const modes = ['hang', 'answer', 'fail', 'answer', 'hang'] as const;
+    for (const [round, mode] of modes.entries()) {
+      state.mode = mode;
+      clock.advance(30);
+      for (let i = 0; i < 4; i += 1) {
+        assert.deepEqual(await backend.decode(tokenWithKid(KID)), payload);
+        await invalid(backend.decode(tokenWithKid(`unknown-${round}-${i}`)));
+      }
+      assert.equal(state.fetches, round + 2, `round ${round}: one fetch`);
+    }
+  });
+
+  it('honours jwkCooldownSeconds', async () => {
+    const { server, state, counted } = await switchable('fail');
+    const clock = makeClock();
+    const backend = backendFor(server.url, clock, { jwkCooldownSeconds: 5 }, counted);
+    await invalid(backend.decode(tokenWithKid(KID)), /HTTP 502/);
+    clock.advance(4);
+    await invalid(backend.decode(tokenWithKid(KID)));
+    assert.equal(state.fetches, 1);
+    clock.advance(1);
+    await invalid(backend.decode(tokenWithKid(KID)));
+    assert.equal(state.fetches, 2);
   });
 });

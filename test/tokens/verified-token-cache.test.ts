@@ -51,6 +51,7 @@ function countingJwt(options: { verifiedTokenCache?: false }) {
   const backend: TokenBackend = {
     algorithm: jwt.context.backend.algorithm,
     canSign: true,
+    jwkSet: jwt.context.backend.jwkSet,
     encode: (payload) => jwt.context.backend.encode(payload),
     decode: (token, opts) => {
       decodes += 1;
