@@ -5,7 +5,10 @@ import { createTokenBackend } from '../../src/backend/create-token-backend.js';
 import { AccessToken } from '../../src/tokens/access-token.js';
 import { authenticateRequest } from '../../src/authentication/authenticate-request.js';
 import { TokenUser } from '../../src/authentication/token-user.js';
-import { AuthenticationError, PermissionDeniedError } from '../../src/errors.js';
+import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../../src/errors.js';
+import { SlidingToken } from '../../src/tokens/sliding-token.js';
+import { passwordFingerprint } from '../../src/tokens/password-fingerprint.js';
+import type { BlacklistStore } from '../../src/stores/blacklist-store.js';
 import type { ServiceContext } from '../../src/services/service-context.js';
 import type { AuthUser, UserStore } from '../../src/stores/user-store.js';
 import type { SimpleJwtOptions } from '../../src/settings.js';
@@ -89,6 +92,60 @@ describe('authenticateRequest on a stateful security name', () => {
       assert.deepEqual(error.body, { detail: 'You do not have permission to perform this action.' });
       return true;
     });
+  });
+});
+
+describe('authenticateRequest with several required scopes', () => {
+  test('requires every scope: a token granting only some of them is refused with 403', async () => {
+    const context = contextWith();
+    for (const scope of ['read', 'admin', ['read'], 'reader admins', '']) {
+      await assert.rejects(
+        authenticateRequest(context, bearer(context, { user_id: '1', scope }), 'jwt', ['read', 'admin']),
+        (error: unknown) => error instanceof PermissionDeniedError && error.status === 403,
+        JSON.stringify(scope),
+      );
+    }
+  });
+
+  test('accepts a token granting all of them, as a space-separated string or an array, in any order', async () => {
+    const context = contextWith();
+    for (const scope of ['read admin', 'admin  read write', ['admin', 'read']]) {
+      const { user } = await authenticateRequest(context, bearer(context, { user_id: '1', scope }), 'jwt', ['read', 'admin']);
+      assert.equal(user, ALICE, JSON.stringify(scope));
+    }
+  });
+});
+
+describe('authenticateRequest with checkRevokeToken', () => {
+  test('rejects a token without the password fingerprint claim: password_changed', async () => {
+    const context = contextWith({ checkRevokeToken: true });
+    const error = await failure(authenticateRequest(context, bearer(context, { user_id: '1' }), 'jwt'));
+    assert.deepEqual(error.body, { detail: "The user's password has been changed.", code: 'password_changed' });
+  });
+
+  test('rejects a stale fingerprint and accepts the current one', async () => {
+    const context = contextWith({ checkRevokeToken: true });
+    const stale = await failure(authenticateRequest(context, bearer(context, { user_id: '1', hash_password: 'STALE' }), 'jwt'));
+    assert.equal(stale.code, 'password_changed');
+    const { user } = await authenticateRequest(context, bearer(context, { user_id: '1', hash_password: passwordFingerprint(ALICE) }), 'jwt');
+    assert.equal(user, ALICE);
+  });
+});
+
+describe('authenticateRequest when a store fails while the token is validated', () => {
+  /** A blacklist store whose lookups fail with `error`; the rest is never reached. */
+  function failingBlacklist(error: Error): BlacklistStore {
+    const never = () => Promise.reject(new Error('not used'));
+    return { outstand: never, blacklist: never, rotate: never, unblacklist: never, blacklistUser: never, listUserTokens: never, flushExpired: never, isBlacklisted: () => Promise.reject(error) };
+  }
+
+  test('passes the store\'s error on as it is, never as a token_not_valid failure', async () => {
+    for (const thrown of [new ServiceUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432')), new Error('driver text')]) {
+      const context = contextWith({ blacklistStore: failingBlacklist(thrown), authTokenClasses: { jwt: [AccessToken, SlidingToken] } });
+      const sliding = SlidingToken.create(context);
+      sliding.set('user_id', '1');
+      await assert.rejects(authenticateRequest(context, `Bearer ${sliding.sign()}`, 'jwt'), (error: unknown) => error === thrown, thrown.message);
+    }
   });
 });
 
