@@ -22,6 +22,8 @@ describe('toSimpleJwtError', () => {
           requestBody: { message: 'also not an object' },
           'body.extra': { message: 'first' },
           extra: { message: 'second' },
+          // Only a leading body/requestBody is tsoa's prefix; the same letters elsewhere are the name.
+          antibody: { message: 'a name that contains "body"' },
         },
         'Validation failed',
       ),
@@ -34,6 +36,7 @@ describe('toSimpleJwtError', () => {
       username: ['invalid string value'],
       non_field_errors: ['not an object', 'also not an object'],
       extra: ['first', 'second'],
+      antibody: ['a name that contains "body"'],
     });
   });
 
@@ -65,6 +68,8 @@ describe('toSimpleJwtError', () => {
       { status: 400, type: 'entity.too.large', message: 'secret size' },
       { status: 401, message: 'secret 401' },
       { status: '405', message: 'not a number' },
+      { status: 500, type: 'entity.parse.failed', message: 'a parse type on a non-400 status' },
+      Object.assign(() => undefined, { status: 415, message: 'a function is not an HTTP error' }),
       'a string',
       null,
       undefined,
