@@ -5,7 +5,8 @@ import { createTokenBackend } from '../../src/backend/create-token-backend.js';
 import { AccessToken } from '../../src/tokens/access-token.js';
 import { authenticateRequest } from '../../src/authentication/authenticate-request.js';
 import { TokenUser } from '../../src/authentication/token-user.js';
-import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../../src/errors.js';
+import { AuthenticationError, NotAuthenticatedError, PermissionDeniedError, ServiceUnavailableError } from '../../src/errors.js';
+import { RefreshToken } from '../../src/tokens/refresh-token.js';
 import { SlidingToken } from '../../src/tokens/sliding-token.js';
 import { passwordFingerprint } from '../../src/tokens/password-fingerprint.js';
 import type { BlacklistStore } from '../../src/stores/blacklist-store.js';
@@ -169,5 +170,91 @@ describe('authenticateRequest on a stateless security name', () => {
     const { user } = await authenticateRequest(context, bearer(context, { user_id: '' }), 'jwt');
     assert.ok(user instanceof TokenUser);
     assert.equal(user.id, '');
+  });
+});
+
+describe('authenticateRequest: the pipeline around the token', () => {
+  test('rejects an unconfigured security name with an Error naming it and the known names (a deployment bug)', async () => {
+    const context = contextWith();
+    await assert.rejects(
+      authenticateRequest(context, bearer(context, { user_id: '1' }), 'admin'),
+      (error: unknown) => error instanceof Error && !(error instanceof AuthenticationError) && /security name "admin" is not configured in authTokenClasses \(known: jwt\)/.test(error.message),
+    );
+  });
+
+  test('a stateful name without a user store: an Error saying what to configure', async () => {
+    const settings = resolveSettings({ signingKey: 'k'.repeat(32) });
+    const context: ServiceContext = { settings, backend: createTokenBackend(settings), userStore: undefined };
+    await assert.rejects(authenticateRequest(context, bearer(context, { user_id: '1' }), 'jwt'), /stateful authentication needs a userStore/);
+  });
+
+  test('no header, or another keyword: credentials were not provided, and no lookup', async () => {
+    const context = contextWith();
+    for (const header of [undefined, 'Basic abc']) {
+      await assert.rejects(authenticateRequest(context, header, 'jwt'), (error: unknown) => error instanceof NotAuthenticatedError && error.status === 401);
+    }
+    assert.deepEqual(context.userStore.lookups, []);
+  });
+
+  test('tries the classes in order: the first that validates wins; when none does, one 401 lists each failure in order', async () => {
+    const context = contextWith({ authTokenClasses: { jwt: [AccessToken, SlidingToken] } });
+    const sliding = SlidingToken.create(context);
+    sliding.set('user_id', '1');
+    const { user, token } = await authenticateRequest(context, `Bearer ${sliding.sign()}`, 'jwt');
+    assert.equal(user, ALICE);
+    assert.ok(token instanceof SlidingToken);
+    const refresh = RefreshToken.create(context);
+    refresh.set('user_id', '1');
+    const error = await failure(authenticateRequest(context, `Bearer ${refresh.sign()}`, 'jwt'));
+    assert.deepEqual(error.body, {
+      detail: 'Given token not valid for any token type',
+      code: 'token_not_valid',
+      messages: [
+        { token_class: 'AccessToken', token_type: 'access', message: 'Token has wrong type' },
+        { token_class: 'SlidingToken', token_type: 'sliding', message: 'Token has wrong type' },
+      ],
+    });
+  });
+
+  test('an inactive user is refused (user_inactive) unless checkUserIsActive is false', async () => {
+    const inactive = { ...ALICE, isActive: false };
+    for (const [options, refused] of [[{}, true], [{ checkUserIsActive: false }, false]] as const) {
+      const context = contextWith(options);
+      context.userStore.findUser = () => Promise.resolve(inactive);
+      const attempt = authenticateRequest(context, bearer(context, { user_id: '1' }), 'jwt');
+      if (refused) assert.equal((await failure(attempt)).code, 'user_inactive');
+      else assert.equal((await attempt).user, inactive);
+    }
+  });
+
+  test('looks the user up by userIdField, from the userIdClaim', async () => {
+    const context = contextWith({ userIdField: 'uuid', userIdClaim: 'sub' });
+    const seen: [string, string][] = [];
+    context.userStore.findUser = (field, value) => {
+      seen.push([field, value]);
+      return Promise.resolve(ALICE);
+    };
+    await authenticateRequest(context, bearer(context, { sub: 'u-1', user_id: 'ignored' }), 'jwt');
+    assert.deepEqual(seen, [['uuid', 'u-1']]);
+  });
+
+  test('with checkRevokeToken, compares with the store\'s own fingerprint when it has one', async () => {
+    const context = contextWith({ checkRevokeToken: true });
+    context.userStore.passwordFingerprint = () => 'STORE-FINGERPRINT';
+    const { user } = await authenticateRequest(context, bearer(context, { user_id: '1', hash_password: 'STORE-FINGERPRINT' }), 'jwt');
+    assert.equal(user, ALICE);
+    const error = await failure(authenticateRequest(context, bearer(context, { user_id: '1', hash_password: passwordFingerprint(ALICE) }), 'jwt'));
+    assert.equal(error.code, 'password_changed');
+  });
+
+  test('reads scopes from scopeClaim; a claim that is neither a string nor an array grants nothing', async () => {
+    const context = contextWith({ scopeClaim: 'scp' });
+    const { user } = await authenticateRequest(context, bearer(context, { user_id: '1', scp: ['admin'], scope: 'nothing' }), 'jwt', ['admin']);
+    assert.equal(user, ALICE);
+    for (const scp of [undefined, 42, { admin: true }]) {
+      await assert.rejects(authenticateRequest(context, bearer(context, { user_id: '1', scp, scope: 'admin' }), 'jwt', ['admin']), PermissionDeniedError, JSON.stringify(scp));
+    }
+    const { user: noScopes } = await authenticateRequest(context, bearer(context, { user_id: '1' }), 'jwt', []);
+    assert.equal(noScopes, ALICE, 'no required scope: no scope claim needed');
   });
 });
