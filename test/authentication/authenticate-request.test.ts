@@ -175,10 +175,10 @@ describe('authenticateRequest on a stateless security name', () => {
 
 describe('authenticateRequest: the pipeline around the token', () => {
   test('rejects an unconfigured security name with an Error naming it and the known names (a deployment bug)', async () => {
-    const context = contextWith();
+    const context = contextWith({ authTokenClasses: { jwt: [AccessToken], jwt_sliding: [SlidingToken] } });
     await assert.rejects(
       authenticateRequest(context, bearer(context, { user_id: '1' }), 'admin'),
-      (error: unknown) => error instanceof Error && !(error instanceof AuthenticationError) && /security name "admin" is not configured in authTokenClasses \(known: jwt\)/.test(error.message),
+      (error: unknown) => error instanceof Error && !(error instanceof AuthenticationError) && /security name "admin" is not configured in authTokenClasses \(known: jwt, jwt_sliding\)/.test(error.message),
     );
   });
 
@@ -222,7 +222,7 @@ describe('authenticateRequest: the pipeline around the token', () => {
       const context = contextWith(options);
       context.userStore.findUser = () => Promise.resolve(inactive);
       const attempt = authenticateRequest(context, bearer(context, { user_id: '1' }), 'jwt');
-      if (refused) assert.equal((await failure(attempt)).code, 'user_inactive');
+      if (refused) assert.deepEqual((await failure(attempt)).body, { detail: 'User is inactive', code: 'user_inactive' });
       else assert.equal((await attempt).user, inactive);
     }
   });
