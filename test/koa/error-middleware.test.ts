@@ -2,19 +2,20 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Koa from 'koa';
 import { createErrorMiddleware } from '../../src/koa/error-middleware.js';
-import { AuthenticationError, MethodNotAllowedError, ServiceUnavailableError } from '../../src/errors.js';
+import type { ErrorScope } from '../../src/koa/error-middleware.js';
+import { AuthenticationError, InternalError, MethodNotAllowedError, ServiceUnavailableError } from '../../src/errors.js';
 import { serve } from '../support/http.js';
 import type { TestResponse } from '../support/http.js';
 
 const SERVER_ERROR = { detail: 'A server error occurred.', code: 'server_error' };
 
-/** One request to an app whose only route throws `thrown` behind createErrorMiddleware(headerType). */
-async function answerTo(thrown: unknown, headerType = 'Bearer'): Promise<{ response: TestResponse; reported: unknown[] }> {
+/** One request to an app whose only route throws `thrown` behind createErrorMiddleware(headerType, scope). */
+async function answerTo(thrown: unknown, headerType = 'Bearer', scope: ErrorScope = 'all'): Promise<{ response: TestResponse; reported: unknown[] }> {
   const app = new Koa();
   app.silent = true;
   const reported: unknown[] = [];
   app.on('error', (error: unknown) => reported.push(error));
-  app.use(createErrorMiddleware(headerType));
+  app.use(createErrorMiddleware(headerType, scope));
   app.use(() => {
     throw thrown;
   });
@@ -26,7 +27,7 @@ async function answerTo(thrown: unknown, headerType = 'Bearer'): Promise<{ respo
   }
 }
 
-describe('createErrorMiddleware', () => {
+describe("createErrorMiddleware(headerType, 'all')", () => {
   test('renders a plain error as the generic 500: nothing of its message or stack, the error itself on the app\'s error event', async () => {
     const bug = new TypeError('Cannot read properties of undefined (reading "secret-field")');
     const { response, reported } = await answerTo(bug);
@@ -60,5 +61,24 @@ describe('createErrorMiddleware', () => {
     assert.deepEqual(response.body, { detail: 'Method "GET" not allowed.' });
     assert.equal(response.headers.get('allow'), 'POST, OPTIONS');
     assert.equal(response.headers.get('www-authenticate'), null);
+  });
+});
+
+describe("createErrorMiddleware(headerType, 'owned')", () => {
+  test('renders our coded errors, the 500 with its generic body', async () => {
+    const { response } = await answerTo(new InternalError(new Error('secret-detail')), 'Bearer', 'owned');
+    assert.equal(response.status, 500);
+    assert.deepEqual(response.body, SERVER_ERROR);
+    assert.doesNotMatch(response.text, /secret-detail/);
+    const unauthorized = await answerTo(new AuthenticationError('token_not_valid', 'Token is invalid'), 'Bearer', 'owned');
+    assert.equal(unauthorized.response.headers.get('www-authenticate'), 'Bearer realm="api"');
+  });
+
+  test('rethrows any other error untouched, for the app\'s handler (here Koa\'s own)', async () => {
+    const bug = new Error('secret-detail');
+    const { response, reported } = await answerTo(bug, 'Bearer', 'owned');
+    assert.equal(response.status, 500);
+    assert.equal(response.text, 'Internal Server Error');
+    assert.deepEqual(reported, [bug]);
   });
 });
