@@ -50,7 +50,7 @@ test('parseAuthorizationHeader answers the one-space shortcut exactly as splitti
   };
   const headers = [
     'Bearer abc', 'Bearer  abc', 'Bearer abc ', ' Bearer abc', 'Bearer abc def', 'Bearer abc\tdef', 'Bearer \tabc',
-    'Bearer abc\u00a0def', 'Bearer\u00a0abc', 'Bearer abc\ndef', 'Bearer abc\vdef', 'Bearer\fabc', 'Bearer ', 'Bearer', 'Bearerabc', 'BearerX abc', 'X Bearer abc',
+    'Bearer abc\u00a0def', 'Bearer\u00a0abc', 'Bearer abc\ndef', 'Bearer abc\vdef', 'Bearer\fabc', 'Bearer ', 'Bearer', 'Bearerabc', 'Bearerx', 'BearerX abc', 'X Bearer abc',
   ];
   for (const header of headers) {
     let actual: string | null | 'error';

@@ -82,15 +82,31 @@ test(
       }
       // The app's own operations (tsoa names them after the methods) are on the same page.
       for (const id of ['Me', 'MeBySlidingToken', 'MeByAnyToken']) {
+        await page.locator(`#operations-demo-${id}`).waitFor({ state: 'attached', timeout: 20_000 });
         assert.equal(await page.locator(`#operations-demo-${id}`).count(), 1, id);
       }
       // Open one operation: its summary, request example and error responses are on the page.
+      // Swagger UI shows the block first and fills it over the next frames (the example and the
+      // responses table come later), so wait until the text we check is there, not for the block.
       await page.locator('#operations-token-token_obtain_pair .opblock-summary').click();
-      const body = page.locator('#operations-token-token_obtain_pair .opblock-body');
-      await body.waitFor({ state: 'visible' });
-      const text = await body.innerText();
+      const selector = '#operations-token-token_obtain_pair .opblock-body';
+      const statuses = ['200', '400', '401', '415', '503'];
+      await page
+        .waitForFunction(
+          ({ selector, statuses }) => {
+            // Runs in the page (this project's tsconfig has no DOM types).
+            const { document } = globalThis as unknown as { document: { querySelector(selector: string): { innerText: string } | null } };
+            const text = document.querySelector(selector)?.innerText ?? '';
+            return /correct horse battery staple/.test(text) && statuses.every((status) => new RegExp(`\\b${status}\\b`).test(text));
+          },
+          { selector, statuses },
+          { timeout: 20_000 },
+        )
+        // On a timeout, the assertions below say what the block held instead.
+        .catch(() => undefined);
+      const text = await page.locator(selector).innerText();
       assert.match(text, /correct horse battery staple/);
-      for (const status of ['200', '400', '401', '415', '503']) assert.match(text, new RegExp(`\\b${status}\\b`));
+      for (const status of statuses) assert.match(text, new RegExp(`\\b${status}\\b`));
       assert.match(await page.locator('.info .title').innerText(), /koa-simple-jwt demo/);
 
       await mkdir(dirname(SCREENSHOT), { recursive: true });

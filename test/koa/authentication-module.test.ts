@@ -4,6 +4,11 @@ import Koa from 'koa';
 import { Router } from '@koa/router';
 import { RegisterRoutes } from '../../examples/demo/generated/routes.js';
 import { createSimpleJwt, koaAuthentication } from '../../src/index.js';
+import { AuthenticationError, InternalError } from '../../src/errors.js';
+import { attachInstance } from '../../src/koa/instance-context.js';
+import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
+import type { BlacklistStore } from '../../src/stores/blacklist-store.js';
+import type { UserStore } from '../../src/stores/user-store.js';
 import { ManualClock, SIGNING_KEY, demoSigner, setUpDatabase, startDemo } from '../support/demo.js';
 import { serve } from '../support/http.js';
 import type { TestDatabase } from '../../examples/support/database.js';
@@ -165,6 +170,46 @@ describe('koaAuthentication with required scopes', () => {
   });
 });
 
+describe('koaAuthentication with two required scopes', () => {
+  test('@Security(\'jwt\', [\'read\', \'admin\']) refuses a token granting only one of them: 403', async () => {
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: users, clock });
+    const app = new Koa();
+    app.silent = true;
+    app.use(jwt.middleware());
+    app.use(async (ctx) => {
+      await koaAuthentication(ctx.request, 'jwt', ['read', 'admin']);
+      ctx.body = { ok: true };
+    });
+    const scoped = await serve(app);
+    try {
+      const claims = { token_type: 'access', exp: now() + 60, iat: now(), jti: 'f'.repeat(32), user_id: aliceId };
+      for (const scope of ['read', 'admin']) {
+        const denied = await scoped.request('/', { headers: { authorization: `Bearer ${sign({ ...claims, scope })}` } });
+        assert.equal(denied.status, 403, scope);
+        assert.deepEqual(denied.body, { detail: 'You do not have permission to perform this action.' });
+      }
+      const allowed = await scoped.request('/', { headers: { authorization: `Bearer ${sign({ ...claims, scope: 'admin read' })}` } });
+      assert.equal(allowed.status, 200);
+      assert.deepEqual(allowed.body, { ok: true });
+    } finally {
+      await scoped.close();
+    }
+  });
+});
+
+describe('koaAuthentication with checkRevokeToken and no fingerprint claim', () => {
+  test('a token for a real user without hash_password: 401 password_changed; its refresh: 401 too', async () => {
+    const claims = { exp: now() + 60, iat: now(), user_id: aliceId };
+    const access = await me(`Bearer ${sign({ ...claims, token_type: 'access', jti: 'g'.repeat(32) })}`);
+    assert.equal(access.status, 401);
+    assert.deepEqual(access.body, { detail: "The user's password has been changed.", code: 'password_changed' });
+    assert.equal(access.headers.get('www-authenticate'), CHALLENGE);
+    const refresh = await server.post('/api/token/refresh', { refresh: sign({ ...claims, token_type: 'refresh', jti: 'h'.repeat(32) }) });
+    assert.equal(refresh.status, 401);
+    assert.deepEqual(refresh.body, { detail: "The user's password has been changed." });
+  });
+});
+
 describe('koaAuthentication without jwt.middleware()', () => {
   test('answers a generic 500 and reports the fix on the app\'s error event, where Koa logs it', async () => {
     const app = new Koa();
@@ -178,7 +223,8 @@ describe('koaAuthentication without jwt.middleware()', () => {
     try {
       const response = await bare.request('/api/me', { headers: { authorization: 'Bearer x.y.z' } });
       assert.equal(response.status, 500);
-      assert.doesNotMatch(response.text, /middleware/);
+      // No middleware of ours to render it: Koa's own handler answers, with its generic text.
+      assert.equal(response.text, 'Internal Server Error');
       assert.ok(reported.some((error) => /add app\.use\(jwt\.middleware\(\)\)/.test(error.message)), reported.map(String).join('; '));
     } finally {
       await bare.close();
@@ -202,6 +248,106 @@ describe('koaAuthentication when the database fails', () => {
     } finally {
       await brokenServer.close();
       await broken.drop();
+    }
+  });
+});
+
+describe('koaAuthentication called directly, with no error middleware of ours in front', () => {
+  /**
+   * A Koa app that puts `instance` on the request (or not) the way jwt.middleware() does, but
+   * renders nothing: it records what koaAuthentication rejects with, as the caller sees it.
+   */
+  async function rejection(instance: ReturnType<typeof createSimpleJwt> | undefined, authorization: string) {
+    const app = new Koa();
+    app.silent = true;
+    const reported: unknown[] = [];
+    app.on('error', (error: unknown) => reported.push(error));
+    let rejected: unknown;
+    app.use(async (ctx) => {
+      if (instance) attachInstance(ctx, instance);
+      try {
+        await koaAuthentication(ctx.request, 'jwt');
+      } catch (error) {
+        rejected = error;
+      }
+      ctx.body = {};
+    });
+    const bare = await serve(app);
+    try {
+      await bare.request('/', { headers: { authorization } });
+    } finally {
+      await bare.close();
+    }
+    return { rejected, reported };
+  }
+
+  test('rejects with the coded 500 for an error that is not ours, its message kept only as the cause', async () => {
+    const outage = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const failing: UserStore = {
+      authenticate: () => Promise.reject(outage),
+      findUser: () => Promise.reject(outage),
+      updateLastLogin: () => Promise.reject(outage),
+    };
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: failing, clock });
+    const { rejected } = await rejection(jwt, `Bearer ${sign({ token_type: 'access', exp: now() + 60, iat: now(), jti: 'i'.repeat(32), user_id: aliceId })}`);
+    assert.ok(rejected instanceof InternalError, String(rejected));
+    assert.equal(rejected.status, 500);
+    assert.deepEqual(rejected.body, { detail: 'A server error occurred.', code: 'server_error' });
+    assert.equal(rejected.cause, outage);
+  });
+
+  test('rejects with our own coded error as it is', async () => {
+    const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: users, clock });
+    const { rejected } = await rejection(jwt, 'Bearer');
+    assert.ok(rejected instanceof AuthenticationError, String(rejected));
+    assert.equal(rejected.code, 'bad_authorization_header');
+  });
+
+  test('without an instance on the request: the coded 500, and the fix on the app\'s error event', async () => {
+    const { rejected, reported } = await rejection(undefined, 'Bearer x.y.z');
+    assert.ok(rejected instanceof InternalError, String(rejected));
+    assert.deepEqual(rejected.body, { detail: 'A server error occurred.', code: 'server_error' });
+    assert.ok(reported.some((error) => error instanceof Error && /add app\.use\(jwt\.middleware\(\)\)/.test(error.message)), reported.map(String).join('; '));
+  });
+});
+
+describe('@Security on sliding tokens when a store fails during validation', () => {
+  test('a database outage on the blacklist lookup: 503 with the generic body, on jwt_sliding and jwt_any', async () => {
+    const broken = await setUpDatabase();
+    const { server: brokenServer } = await startDemo(broken, { clock, blacklistStore: new KnexBlacklistStore(broken.knex) });
+    const token = sign({ token_type: 'sliding', exp: now() + 60, refresh_exp: now() + 600, iat: now(), jti: 'j'.repeat(32), user_id: aliceId });
+    await broken.knex.destroy();
+    try {
+      for (const path of ['/api/me/sliding', '/api/me/any']) {
+        const response = await brokenServer.request(path, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(response.status, 503, path);
+        assert.deepEqual(response.body, { detail: 'Service temporarily unavailable, try again later.', code: 'service_unavailable' });
+        assert.equal(response.headers.get('www-authenticate'), null);
+      }
+    } finally {
+      await brokenServer.close();
+      await broken.drop();
+    }
+  });
+
+  test('a plain error from the blacklist store: 500 with the generic body and nothing of its message', async () => {
+    const secret = new Error('relation "token_blacklist" is secret-detail');
+    const never = () => Promise.reject(new Error('not used'));
+    const blacklistStore: BlacklistStore = {
+      outstand: never, blacklist: never, rotate: never, unblacklist: never, blacklistUser: never, listUserTokens: never, flushExpired: never,
+      isBlacklisted: () => Promise.reject(secret),
+    };
+    const { server: failing } = await startDemo(db, { clock, blacklistStore });
+    const token = sign({ token_type: 'sliding', exp: now() + 60, refresh_exp: now() + 600, iat: now(), jti: 'k'.repeat(32), user_id: aliceId });
+    try {
+      for (const path of ['/api/me/sliding', '/api/me/any']) {
+        const response = await failing.request(path, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(response.status, 500, path);
+        assert.deepEqual(response.body, { detail: 'A server error occurred.', code: 'server_error' });
+        assert.doesNotMatch(response.text, /secret-detail|token_blacklist/);
+      }
+    } finally {
+      await failing.close();
     }
   });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import { describe, it, mock } from 'node:test';
 import { pbkdf2Runs } from '../support/pbkdf2-runs.js';
 import {
   DJANGO_DEFAULT_ITERATIONS,
@@ -101,5 +103,35 @@ describe('makeDjangoPassword', () => {
     await assert.rejects(makeDjangoPassword('x', { salt: '' }), { name: 'TypeError', message: /salt/ });
     await assert.rejects(makeDjangoPassword('x', { iterations: 0 }), { name: 'TypeError', message: /iterations/ });
     await assert.rejects(makeDjangoPassword('x', { iterations: 1.5 }), { name: 'TypeError', message: /iterations/ });
+  });
+});
+
+describe('verifyDjangoPassword comparison', () => {
+  /** The arguments of every crypto.timingSafeEqual call `work` makes (the spy calls through). */
+  async function constantTimeComparisons(work: () => Promise<unknown>): Promise<[Buffer, Buffer][]> {
+    const spy = mock.method(crypto, 'timingSafeEqual');
+    // Named imports of node:crypto see the spy only after this.
+    syncBuiltinESMExports();
+    try {
+      await work();
+      return spy.mock.calls.map((call) => call.arguments as unknown as [Buffer, Buffer]);
+    } finally {
+      spy.mock.restore();
+      syncBuiltinESMExports();
+    }
+  }
+
+  it('compares the derived key with the stored one by crypto.timingSafeEqual, for a right and a wrong password', async () => {
+    for (const [password, expected] of [['lètmein', true], ['wrong', false]] as const) {
+      let answer: boolean | undefined;
+      const calls = await constantTimeComparisons(async () => {
+        answer = await verifyDjangoPassword(password, DJANGO_VECTOR);
+      });
+      assert.equal(answer, expected);
+      assert.equal(calls.length, 1, `${password}: one constant-time comparison, not Buffer.equals or ===`);
+      const [actual, stored] = calls[0]!;
+      assert.equal(actual.length, 32);
+      assert.deepEqual(stored, Buffer.from(HASH, 'base64'));
+    }
   });
 });

@@ -106,3 +106,21 @@ test('VerifiedTokenCache matches the whole token: another token with the same en
   assert.equal(cache.get(`xxx.yyy.${ending}`, 0, 0)?.jti, 'two');
   assert.notEqual(cache.get(`aaa.bbb.${ending}`, 0, 0)?.jti, 'two', 'never the other token\'s claims');
 });
+
+test('an unverified decode never fills the cache: a forged token decoded with verify: false is still refused when verified', async () => {
+  const { context, decodes } = countingJwt({});
+  const forger = createSimpleJwt({ signingKey: 'f'.repeat(32), clock: new ManualClock() });
+  const forged = AccessToken.create(forger.context).sign();
+  const unverified = await AccessToken.decode(context, forged, { verify: false });
+  assert.equal(unverified.payload.token_type, 'access', 'verify: false reads the forged claims as they are');
+  await assert.rejects(AccessToken.decode(context, forged), { message: 'Token is invalid' });
+  assert.equal(decodes(), 2, 'the verified decode checked the signature instead of serving the unverified claims');
+});
+
+test('an unverified decode is never served from the cache either: it reads the token itself', async () => {
+  const { context, decodes } = countingJwt({});
+  const signed = AccessToken.create(context).sign();
+  await AccessToken.decode(context, signed);
+  await AccessToken.decode(context, signed, { verify: false });
+  assert.equal(decodes(), 2);
+});

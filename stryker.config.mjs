@@ -1,0 +1,66 @@
+// Mutation testing of the security core, on demand only (`npm run mutate`, see scripts/mutate.mjs
+// and test/MUTATION.md); never part of `npm test` or CI.
+//
+// The runner is Stryker's command runner: the suite is node:test run through tsx, which no Stryker
+// runner plugin drives, and the command runner needs none (exit 0 = the mutant survived). It has
+// no per-test coverage, so every mutant runs the whole command: each group runs only the test files
+// that exercise its modules, and the groups run one at a time (MUTATE_GROUP picks one).
+
+/** Module groups: what is mutated, and the test files that judge it. */
+export const groups = {
+  password: {
+    mutate: ['src/stores/django-password.ts'],
+    tests: ['test/stores/django-password.test.ts'],
+  },
+  errors: {
+    mutate: ['src/koa/error-middleware.ts', 'src/koa/to-simple-jwt-error.ts'],
+    tests: ['test/koa/error-middleware.test.ts', 'test/koa/to-simple-jwt-error.test.ts'],
+  },
+  authentication: {
+    mutate: ['src/authentication/**/*.ts'],
+    tests: ['test/authentication/*.test.ts'],
+  },
+  tokens: {
+    mutate: ['src/tokens/**/*.ts'],
+    tests: ['test/tokens/*.test.ts', 'test/services/check-token-user.test.ts'],
+  },
+  services: {
+    mutate: ['src/services/**/*.ts'],
+    tests: ['test/services/*.test.ts', 'test/koa/token-routes.test.ts', 'test/koa/sliding-routes.test.ts', 'test/koa/blacklist-routes.test.ts'],
+  },
+  backend: {
+    mutate: ['src/backend/**/*.ts'],
+    tests: ['test/backend/*.test.ts'],
+  },
+};
+
+const name = process.env.MUTATE_GROUP;
+const group = groups[name];
+if (!group) {
+  throw new Error(`stryker.config.mjs: set MUTATE_GROUP to one of ${Object.keys(groups).join(', ')} (npm run mutate -- <group> does)`);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'command',
+  commandRunner: {
+    // A shell command (globs expanded in the sandbox; DATABASE_URL from the environment): every
+    // test file of the group in one node process (scripts/mutation-tests.mjs), since start-up
+    // was most of each run.
+    command: `node --import tsx scripts/mutation-tests.mjs ${group.tests.join(' ')} > /dev/null`,
+  },
+  mutate: group.mutate,
+  coverageAnalysis: 'off',
+  // The machine is shared: one mutant at a time (scripts/mutate.mjs also runs Stryker under nice).
+  concurrency: 1,
+  // Test files create their own databases; a loaded machine makes the baseline vary.
+  timeoutMS: 15_000,
+  ignorePatterns: ['dist', '.tmp', 'test-artifacts', 'reports'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 80, break: null },
+};
