@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { PgListener } from './pg-listener.js';
+import type { ListenerHealth } from './pg-listener.js';
+import type { Clock } from '../clock.js';
 import type { MirrorState } from './pg-listener.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
@@ -25,6 +27,14 @@ export interface BlacklistMirrorOptions {
   syncTimeoutMs?: number;
   outstandingTable?: string;
   blacklistedTable?: string;
+  /**
+   * Longest memory answers after the newest proof (a heartbeat on the listening connection) that
+   * every change committed before it has arrived; past it answers come from the database until
+   * heartbeats return. Default 1000 ms.
+   */
+  maxStalenessMs?: number;
+  /** Where staleness is measured from (tests). Default the wall clock. */
+  clock?: Clock;
   /** Told about connection problems (default: nothing); the mirror recovers by itself. */
   onError?: (error: unknown) => void;
 }
@@ -96,6 +106,8 @@ export class BlacklistMirror implements BlacklistStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
+        maxStalenessMs: options.maxStalenessMs,
+        clock: options.clock,
         onError: options.onError,
       },
       {
@@ -112,13 +124,19 @@ export class BlacklistMirror implements BlacklistStore {
     return this.#listener?.state ?? 'starting';
   }
 
+  /** The listener's state, staleness and PostgreSQL's notification queue usage, for a health route. */
+  health(): Promise<ListenerHealth> {
+    // Set by `start` before the instance is handed out (the constructor is private).
+    return this.#listener!.health();
+  }
+
   /** Blacklisted jtis held in memory. */
   get size(): number {
     return this.#entries.size;
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
-    if (this.state !== 'in-sync') return this.#store.isBlacklisted(jti);
+    if (this.#listener?.trusted !== true) return this.#store.isBlacklisted(jti);
     return this.#entries.has(jti);
   }
 
