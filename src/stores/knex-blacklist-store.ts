@@ -4,6 +4,7 @@
  * so a Django service and this one can share a blacklist.
  */
 import type { Knex } from 'knex';
+import { checkTables } from './check-tables.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
@@ -78,6 +79,11 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
     this.#sql = blacklistStatements(this.#outstanding, this.#blacklisted);
+  }
+
+  /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
+  async ready(): Promise<void> {
+    await checkTables(this.#knex, 'KnexBlacklistStore', [this.#outstanding, this.#blacklisted]);
   }
 
   /**

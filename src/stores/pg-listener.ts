@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { systemClock, type Clock } from '../clock.js';
 
+import type { PgConnection } from './listener-types.js';
+
 /** What {@link PgListener.state} reports; the in-memory copies trust memory only when `in-sync`. */
-export type MirrorState = 'starting' | 'in-sync' | 'reconnecting' | 'closed';
+export type { MirrorState } from './listener-types.js';
+import type { MirrorState } from './listener-types.js';
 
 /** Options of {@link PgListener}. */
 export interface PgListenerOptions {
   /** How to reach PostgreSQL (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
   /** The channel to LISTEN on. */
   channel: string;
   /** The connection's `application_name`, to find it in `pg_stat_activity`. */
@@ -36,6 +39,8 @@ export interface PgListenerOptions {
   clock?: Clock | undefined;
   /** Told about connection problems; the listener recovers by itself. */
   onError?: ((error: unknown) => void) | undefined;
+  /** Told when `state` changes after the first sync: `reconnecting` (with the cause), `in-sync` again. */
+  onStateChange?: ((state: MirrorState, error?: unknown) => void) | undefined;
 }
 
 type ResolvedListenerOptions = PgListenerOptions &
@@ -348,7 +353,7 @@ export class PgListener {
     if (this.#state === 'closed') return;
     const generation = ++this.#generation;
     const { connection, applicationName, channel } = this.#options;
-    const config = typeof connection === 'string' ? { connectionString: connection } : connection;
+    const config = (typeof connection === 'string' ? { connectionString: connection } : connection) as pg.ClientConfig;
     // Keepalive lets the OS notice a dead peer on an idle connection; syncTimeoutMs bounds the rest.
     const client = new pg.Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...config, application_name: applicationName });
     this.#client = client;
@@ -369,8 +374,10 @@ export class PgListener {
       this.#prove(startedAt);
     });
     if (!synced || generation !== this.#generation || this.#closed()) return;
+    const recovered = this.#state === 'reconnecting';
     this.#state = 'in-sync';
     this.#reconnectDelay = this.#options.reconnectDelayMs;
+    if (recovered) this.#options.onStateChange?.('in-sync');
   }
 
   /**
@@ -422,9 +429,11 @@ export class PgListener {
     if (generation !== this.#generation || this.#state === 'closed') return;
     if (this.#state === 'starting' && error instanceof NotificationsNotDeliveredError) this.#startError = error;
     this.#generation += 1;
+    const changed = this.#state !== 'reconnecting';
     this.#state = 'reconnecting';
     this.#handlers.lost?.();
     this.#options.onError?.(error);
+    if (changed) this.#options.onStateChange?.('reconnecting', error);
     const client = this.#client;
     this.#client = undefined;
     if (client) {
