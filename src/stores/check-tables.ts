@@ -33,3 +33,25 @@ export async function checkTables(knex: Knex, what: string, tables: readonly str
     );
   }
 }
+
+/**
+ * A missing table (SQLSTATE 42P01) as it reaches the log, as the 503's `cause`: the driver's
+ * message and what to run. The driver's error stays its `cause` (the CLI words it its own way).
+ */
+export class MissingTableError extends Error {
+  constructor(original: Error) {
+    super(`${original.message}: run \`npx koa-simple-jwt migrate\` (or \`await migrate(knex)\`), and call \`await jwt.ready()\` at startup to catch this before serving`, { cause: original });
+    this.name = 'MissingTableError';
+  }
+}
+
+/**
+ * A store's database failure as it reaches the log: a missing table (an app started before its
+ * migrations) becomes a {@link MissingTableError}; anything else is unchanged.
+ *
+ * @example
+ * throw new ServiceUnavailableError(withMigrationHint(error));
+ */
+export function withMigrationHint(error: unknown): unknown {
+  return error instanceof Error && (error as { code?: unknown }).code === '42P01' ? new MissingTableError(error) : error;
+}

@@ -4,7 +4,7 @@
  * so a Django service and this one can share a blacklist.
  */
 import type { Knex } from 'knex';
-import { checkTables } from './check-tables.js';
+import { checkTables, withMigrationHint } from './check-tables.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
@@ -320,7 +320,7 @@ export class KnexBlacklistStore implements BlacklistStore {
         return await work(userless);
       } catch (error) {
         const kind = attempt < MAX_ATTEMPTS ? classify(error, this.#outstanding) : 'fault';
-        if (kind === 'fault') throw new ServiceUnavailableError(error);
+        if (kind === 'fault') throw new ServiceUnavailableError(withMigrationHint(error));
         if (kind === 'user-gone') userless = true;
       }
     }
@@ -331,7 +331,7 @@ export class KnexBlacklistStore implements BlacklistStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }

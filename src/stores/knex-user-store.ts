@@ -10,7 +10,7 @@ import { pgStatement, quoteTable, runStatement, type PgStatement } from './pg-st
 import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } from './django-password.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 import { hidePasswordHash } from './user-store.js';
-import { checkTables } from './check-tables.js';
+import { checkTables, withMigrationHint } from './check-tables.js';
 
 /** Options of {@link KnexUserStore}. */
 export interface KnexUserStoreOptions {
@@ -299,7 +299,7 @@ export class KnexUserStore implements UserStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }

@@ -17,6 +17,22 @@ after(async () => {
   await db?.drop();
 });
 
+describe('a store used before the migrations ran', () => {
+  test("answers 503 and logs the driver's message with what to run", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const store = new KnexUserStore(fresh.knex);
+      await assert.rejects(store.findUser('id', '1'), (error: Error & { status?: number; cause?: Error }) => {
+        assert.equal(error.status, 503);
+        assert.match(String(error.cause?.message), /relation "auth_user" does not exist: run `npx koa-simple-jwt migrate`/);
+        return true;
+      });
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
 describe('jwt.ready()', () => {
   test('names the missing tables and the migrate command before the migrations ran, and resolves after', async () => {
     const jwt = createSimpleJwt({ signingKey: SIGNING_KEY, userStore: new KnexUserStore(db.knex), blacklistStore: new KnexBlacklistStore(db.knex) });
