@@ -290,8 +290,8 @@ try {
   hasher = await hasherLimit(5);
 } finally {
   for (const { child } of servers.values()) {
-    const exited = new Promise((done) => child.once('exit', done));
     child.removeAllListeners('exit');
+    const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
     const forced = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
