@@ -1,10 +1,9 @@
 import pg from 'pg';
 import { PgListener } from './pg-listener.js';
-import type { ListenerHealth } from './pg-listener.js';
 import type { Clock } from '../clock.js';
 import { logStateChanges, notInSyncError } from './state-report.js';
 import type { StateChangeReporter } from './state-report.js';
-import type { MirrorState, PgConnection } from './listener-types.js';
+import type { ListenerHealth, MirrorState, PgConnection } from './listener-types.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
 /** The channel the blacklist trigger (migration `..._blacklist_notify`) announces on. */

@@ -1,10 +1,9 @@
 import { PgListener } from './pg-listener.js';
-import type { ListenerHealth } from './pg-listener.js';
 import type { Clock } from '../clock.js';
 import { logStateChanges, notInSyncError } from './state-report.js';
 import type { StateChangeReporter } from './state-report.js';
 import { RecencyMap } from '../recency-map.js';
-import type { MirrorState, PgConnection } from './listener-types.js';
+import type { ListenerHealth, MirrorState, PgConnection } from './listener-types.js';
 import { copyUser } from './user-store.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 

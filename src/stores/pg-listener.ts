@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ListenerHealth } from './listener-types.js';
 import { systemClock, type Clock } from '../clock.js';
 
 import type { PgConnection } from './listener-types.js';
@@ -80,24 +81,6 @@ export class NotificationsNotDeliveredError extends Error {
     );
     this.name = 'NotificationsNotDeliveredError';
   }
-}
-
-/** What {@link PgListener.health} reports: a small object an app can serve on a health route. */
-export interface ListenerHealth {
-  /** The channel listened on. */
-  channel: string;
-  state: MirrorState;
-  /** Whether memory answers now (in sync, and the newest proof younger than `maxStalenessMs`). */
-  trusted: boolean;
-  /** Milliseconds since the newest proof (heartbeat back, or sync done); null before the first. */
-  stalenessMs: number | null;
-  maxStalenessMs: number;
-  /**
-   * `pg_notification_queue_usage()`: the fraction (0 to 1) of PostgreSQL's notification queue in
-   * use. It grows while a listener somewhere does not read; at 1 every NOTIFY, and so every
-   * blacklisting and user change, fails. Null when the listening connection cannot answer.
-   */
-  notificationQueueUsage: number | null;
 }
 
 /** What a copy kept in memory does with the listener. */
