@@ -2,7 +2,7 @@
 // pgbench runs the statement KnexUserStore.updateLastLogin sends, from BENCH_CLIENTS (default 16)
 // connections over 200 users, in interleaved rounds: once with migration
 // 20260104000000_user_notify's trigger (every UPDATE notifies) and once with
-// 20260105000000_user_notify_columns' (a last_login write does not). Prints commits/s (medians).
+// 20260106000000_user_notify_columns' (a last_login write does not). Prints commits/s (medians).
 // Needs pgbench on PATH and DATABASE_URL (a database of its own is created and dropped).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ try {
   const listener = new (await import('pg')).default.Client({ connectionString: db.connectionString });
   await listener.connect();
   await listener.query('LISTEN koa_simple_jwt_user');
-  const migration = (await import('../migrations/20260105000000_user_notify_columns.js' as string)) as { up(k: unknown): Promise<void>; down(k: unknown): Promise<void> };
+  const migration = (await import('../migrations/20260106000000_user_notify_columns.js' as string)) as { up(k: unknown): Promise<void>; down(k: unknown): Promise<void> };
   const results: Record<'notify every update' | 'column filter', number[]> = { 'notify every update': [], 'column filter': [] };
   for (let round = 0; round < rounds; round += 1) {
     for (const variant of ['notify every update', 'column filter'] as const) {

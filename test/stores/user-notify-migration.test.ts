@@ -50,7 +50,7 @@ async function newUser(username: string) {
   return users.createUser({ username, password: 'pw' });
 }
 
-describe('migration 20260105000000_user_notify_columns', () => {
+describe('migration 20260106000000_user_notify_columns', () => {
   it('announces nothing for a login that only writes last_login', async () => {
     const user = await newUser('logs-in');
     assert.deepEqual(await announced(() => users.updateLastLogin(user, new Date())), []);
@@ -86,7 +86,7 @@ describe('migration 20260105000000_user_notify_columns', () => {
 
   it('rolls back to the trigger that announces every update', async () => {
     // Through a variable: the migration is plain JavaScript, outside the type-checked sources.
-    const file = '../../migrations/20260105000000_user_notify_columns.js';
+    const file = '../../migrations/20260106000000_user_notify_columns.js';
     const migration = (await import(file)) as MigrationModule;
     await migration.down(db.knex);
     try {
