@@ -31,6 +31,11 @@ import { DJANGO_DEFAULT_ITERATIONS } from '../src/stores/django-password.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Config } from './server.js';
 
+// `npm run bench -- --compare <Simple JWT URL>`: the side-by-side comparison (bench/compare.ts) instead.
+if (process.argv.includes('--compare')) {
+  await import('./compare.js');
+  process.exit(0);
+}
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);

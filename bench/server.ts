@@ -37,6 +37,7 @@ export const CONFIGS = [
   'obtain',
   'refresh',
   'refresh-rotate',
+  'refresh-rotate-memory',
   'verify',
 ] as const;
 export type Config = (typeof CONFIGS)[number];
@@ -82,18 +83,19 @@ if (config === 'bare') {
 } else {
   // The tsoa app: GET /api/public (tsoa-public) is the same route shape without authentication.
   const knexUsers = new KnexUserStore(knex, iterations ? { iterations } : {});
-  const cachedUsers = config === 'access-user-cached' || config === 'sliding-blacklist-memory';
+  const cachedUsers = config === 'access-user-cached' || config === 'sliding-blacklist-memory' || config === 'refresh-rotate-memory';
   const userStore: UserStore = cachedUsers ? await CachedUserStore.start(knexUsers, { connection }) : knexUsers;
   if (userStore instanceof CachedUserStore) listeners.push(userStore);
   const settings: Omit<SimpleJwtOptions, 'signingKey' | 'userStore' | 'authTokenClasses'> = {};
   if (config === 'access-stateless') Object.assign(settings, { statelessSecurityNames: ['jwt'] });
-  if (config.startsWith('sliding') || config === 'refresh-rotate') {
+  if (config.startsWith('sliding') || config.startsWith('refresh-rotate')) {
     const store = new KnexBlacklistStore(knex);
-    const mirror = config === 'sliding-blacklist-memory' ? await BlacklistMirror.start(store, { connection }) : undefined;
+    const inMemory = config === 'sliding-blacklist-memory' || config === 'refresh-rotate-memory';
+    const mirror = inMemory ? await BlacklistMirror.start(store, { connection }) : undefined;
     if (mirror) listeners.push(mirror);
     Object.assign(settings, { blacklistStore: mirror ?? store });
   }
-  if (config === 'refresh-rotate') Object.assign(settings, { rotateRefreshTokens: true, blacklistAfterRotation: true });
+  if (config.startsWith('refresh-rotate')) Object.assign(settings, { rotateRefreshTokens: true, blacklistAfterRotation: true });
   const jwt = createSimpleJwt({
     authTokenClasses: { jwt: [AccessToken], jwt_sliding: [SlidingToken] },
     ...settings,

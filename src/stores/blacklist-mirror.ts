@@ -4,9 +4,10 @@ import { PgListener } from './pg-listener.js';
 import { JtiSet } from './jti-set.js';
 import { SUMMARY_TABLE, Snapshot, addChecksum, checksumTerm, parseChange } from './blacklist-changes.js';
 import type { Change } from './blacklist-changes.js';
+import type { Clock } from '../clock.js';
 import { logStateChanges, notInSyncError } from './state-report.js';
 import type { StateChangeReporter } from './state-report.js';
-import type { MirrorState, PgConnection } from './listener-types.js';
+import type { ListenerHealth, MirrorState, PgConnection } from './listener-types.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
 /** The channel the blacklist triggers (migration `..._blacklist_sync`) announce on. */
@@ -40,6 +41,14 @@ export interface BlacklistMirrorOptions {
   loadBatchSize?: number;
   outstandingTable?: string;
   blacklistedTable?: string;
+  /**
+   * Longest memory answers after the newest proof (a heartbeat on the listening connection) that
+   * every change committed before it has arrived; past it answers come from the database until
+   * heartbeats return. Default 1000 ms.
+   */
+  maxStalenessMs?: number;
+  /** Where staleness is measured from (tests). Default the wall clock. */
+  clock?: Clock;
   /** Told about connection problems and reloads (default: nothing); the mirror recovers by itself. */
   onError?: (error: unknown) => void;
   /**
@@ -147,6 +156,8 @@ export class BlacklistMirror implements BlacklistStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
+        maxStalenessMs: options.maxStalenessMs,
+        clock: options.clock,
         onError: (error: unknown) => {
           mirror.#lastError = error;
           options.onError?.(error);
@@ -182,13 +193,19 @@ export class BlacklistMirror implements BlacklistStore {
     return this.#set ? 'reconnecting' : 'starting';
   }
 
+  /** The listener's state, staleness and PostgreSQL's notification queue usage, for a health route. */
+  health(): Promise<ListenerHealth> {
+    // Set by `start` before the instance is handed out (the constructor is private).
+    return this.#listener!.health();
+  }
+
   /** Blacklisted jtis held in memory. */
   get size(): number {
     return this.#set?.size ?? 0;
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
-    if (!this.#trusted || this.#listener?.state !== 'in-sync') return this.#store.isBlacklisted(jti);
+    if (!this.#trusted || this.#listener?.trusted !== true) return this.#store.isBlacklisted(jti);
     const recent = this.#recent.get(jti);
     if (recent !== undefined) return recent.blacklisted;
     return this.#set!.has(jti);

@@ -1,8 +1,9 @@
 import { PgListener } from './pg-listener.js';
+import type { Clock } from '../clock.js';
 import { logStateChanges, notInSyncError } from './state-report.js';
 import type { StateChangeReporter } from './state-report.js';
 import { RecencyMap } from '../recency-map.js';
-import type { MirrorState, PgConnection } from './listener-types.js';
+import type { ListenerHealth, MirrorState, PgConnection } from './listener-types.js';
 import { copyUser } from './user-store.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 
@@ -27,6 +28,14 @@ export interface CachedUserStoreOptions {
    * `resyncIntervalMs + syncTimeoutMs`. Default 5 s.
    */
   syncTimeoutMs?: number;
+  /**
+   * Longest memory answers after the newest proof (a heartbeat on the listening connection) that
+   * every change committed before it has arrived; past it answers come from the database until
+   * heartbeats return. Default 1000 ms.
+   */
+  maxStalenessMs?: number;
+  /** Where staleness is measured from (tests). Default the wall clock. */
+  clock?: Clock;
   /** Told about connection problems (default: nothing); the cache recovers by itself. */
   onError?: (error: unknown) => void;
   /**
@@ -99,6 +108,8 @@ export class CachedUserStore implements UserStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
+        maxStalenessMs: options.maxStalenessMs,
+        clock: options.clock,
         onError: (error: unknown) => {
           cache.#lastError = error;
           options.onError?.(error);
@@ -129,6 +140,12 @@ export class CachedUserStore implements UserStore {
     return this.#listener?.state ?? 'starting';
   }
 
+  /** The listener's state, staleness and PostgreSQL's notification queue usage, for a health route. */
+  health(): Promise<ListenerHealth> {
+    // Set by `start` before the instance is handed out (the constructor is private).
+    return this.#listener!.health();
+  }
+
   /** Users held. */
   get size(): number {
     return this.#entries.size;
@@ -143,13 +160,13 @@ export class CachedUserStore implements UserStore {
 
   /** The user, from memory when held (a copy: callers may change it), else from the wrapped store. */
   async findUser(field: string, value: string): Promise<AuthUser | null> {
-    if (this.state !== 'in-sync') return this.#store.findUser(field, value);
+    if (this.#listener?.trusted !== true) return this.#store.findUser(field, value);
     const key = `${field}\0${value}`;
     const entry = this.#entries.get(key);
     if (entry !== undefined) return copyUser(entry.user);
     const epoch = this.#epoch;
     const user = await this.#store.findUser(field, value);
-    if (user !== null && epoch === this.#epoch && this.state === 'in-sync') this.#hold(key, user);
+    if (user !== null && epoch === this.#epoch && this.#listener?.trusted === true) this.#hold(key, user);
     // Fresh from the wrapped store: the caller's own object (the cache holds a copy).
     return user;
   }

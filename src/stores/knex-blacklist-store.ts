@@ -8,6 +8,8 @@ import { checkTables, withMigrationHint } from './check-tables.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
+import { blacklistStatements, type BlacklistStatements } from './blacklist-statements.js';
+import { runStatement, type PgStatement } from './pg-statement.js';
 
 /** Options of {@link KnexBlacklistStore}. */
 export interface KnexBlacklistStoreOptions {
@@ -48,13 +50,10 @@ interface ListedRow {
   blacklisted_at: Date | null;
 }
 
-/** Thrown inside {@link KnexBlacklistStore.rotate}'s transaction to roll it back; never escapes. */
-class AlreadyBlacklisted extends Error {}
-
 /**
  * Outstanding and blacklisted tokens in PostgreSQL.
  *
- * Every write that must not half-happen runs in one transaction, and every "is it there yet?"
+ * Every write that must not half-happen is one statement (atomic by itself), and every "is it there yet?"
  * decision is taken by a unique index (`INSERT ... ON CONFLICT DO NOTHING`), never by a read
  * followed by a write: Simple JWT checks the blacklist and inserts separately, so concurrent
  * refreshes of one token can all succeed or fail with an IntegrityError (simplejwt #985). Every
@@ -72,12 +71,14 @@ export class KnexBlacklistStore implements BlacklistStore {
   readonly #outstanding: string;
   readonly #blacklisted: string;
   readonly #clock: Clock;
+  readonly #sql: BlacklistStatements;
 
   constructor(knex: Knex, options: KnexBlacklistStoreOptions = {}) {
     this.#knex = knex;
     this.#outstanding = tableOption('outstandingTable', options.outstandingTable ?? 'token_blacklist_outstandingtoken');
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
+    this.#sql = blacklistStatements(this.#outstanding, this.#blacklisted);
   }
 
   /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
@@ -86,71 +87,55 @@ export class KnexBlacklistStore implements BlacklistStore {
   }
 
   /**
-   * Records an issued token. Recording a jti that is there already keeps the first row.
+   * Records an issued token. Recording a jti that is there already keeps the first row. One
+   * statement.
    *
    * @example
    * await store.outstand({ jti, userId: '42', token: signed, createdAt: now, expiresAt: exp });
    */
   async outstand(token: OutstandingToken): Promise<void> {
-    await this.#write((userless) => this.#insertOutstanding(this.#knex, token, userless));
+    await this.#write((userless) => runStatement(this.#knex, this.#sql.outstand, outstandingValues(token, userless)));
   }
 
   /**
    * Blacklists a token, recording it first if it never was (Simple JWT's get-or-create, which
    * keeps the user and `created_at` of an existing row). Resolves true when this call
    * blacklisted it, false when it already was; concurrent calls never fail on a unique index.
+   * One statement (one round trip, atomic by itself).
    *
    * @example
    * await store.blacklist(refresh.outstandingRecord(encoded)); // true, then false
    */
   async blacklist(token: OutstandingToken): Promise<boolean> {
-    return this.#write((userless) =>
-      this.#knex.transaction(async (trx) => {
-        const id = await this.#outstandingId(trx, token, userless);
-        return this.#insertBlacklisted(trx, id);
-      }),
-    );
+    return this.#consume(this.#sql.blacklist, token, null);
   }
 
   /**
-   * Consumes a refresh token and records its successor, atomically. The blacklist row of
-   * `consumed` is inserted first, on its unique `token_id`: of N concurrent calls exactly one
-   * inserts it, the others wait for that one to commit and then find the row there, roll back
-   * and resolve false, recording nothing (so no second refresh token is ever recorded).
+   * Consumes a refresh token and records its successor, atomically, in one statement (one round
+   * trip, no explicit transaction). The blacklist row of `consumed` is inserted on its unique
+   * `token_id`: of N concurrent calls exactly one inserts it, the others wait for that one to
+   * commit and then find the row there and resolve false; the successor is inserted only from
+   * the row the winner's insert returned, so no loser ever records a second refresh token.
    *
    * @example
    * if (!(await store.rotate(consumed, issued))) throw new TokenError('Token is blacklisted');
    */
   async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
-    return this.#write(async (userless) => {
-      try {
-        return await this.#knex.transaction(async (trx) => {
-          const id = await this.#outstandingId(trx, consumed, userless);
-          if (!(await this.#insertBlacklisted(trx, id))) throw new AlreadyBlacklisted();
-          if (issued !== null) await this.#insertOutstanding(trx, issued, userless);
-          return true;
-        });
-      } catch (error) {
-        if (error instanceof AlreadyBlacklisted) return false;
-        throw error;
-      }
-    });
+    return issued === null
+      ? this.#consume(this.#sql.blacklist, consumed, null)
+      : this.#consume(this.#sql.rotate, consumed, issued);
   }
 
   /**
-   * The per-request check: one EXISTS over the unique jti index and the unique `token_id` index.
+   * The per-request check: one EXISTS over the unique jti index and the unique `token_id` index,
+   * a named (prepared) statement.
    *
    * @example
    * if (await store.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
    */
   async isBlacklisted(jti: string): Promise<boolean> {
     if (!isStorableText(jti)) return false;
-    const result = await this.#run(() =>
-      this.#knex.raw(
-        `select exists (select 1 from ?? b join ?? o on o.id = b.token_id where o.jti = ?) as blacklisted`,
-        [this.#blacklisted, this.#outstanding, jti],
-      ),
-    );
+    const result = await this.#run(() => runStatement<{ blacklisted: boolean }>(this.#knex, this.#sql.isBlacklisted, [jti]));
     return result.rows[0]?.blacklisted === true;
   }
 
@@ -317,37 +302,23 @@ export class KnexBlacklistStore implements BlacklistStore {
     return result.rowCount ?? 0;
   }
 
-  /** Get-or-create of the outstanding row: its id. Reads first, since most tokens are recorded. */
-  async #outstandingId(trx: Knex.Transaction, token: OutstandingToken, userless: boolean): Promise<string> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const found = await trx.raw('select id from ?? where jti = ?', [this.#outstanding, token.jti]);
-      if (found.rows[0] !== undefined) return String(found.rows[0].id);
-      const inserted = await this.#insertOutstanding(trx, token, userless);
-      if (inserted !== undefined) return inserted;
-      // A concurrent transaction inserted the jti and committed while we waited on the unique
-      // index; this statement's snapshot could not see it, the next select will.
-    }
-    throw new Error(`could not record the outstanding token ${token.jti} (it kept disappearing)`);
-  }
-
-  /** Inserts an outstanding row unless its jti is there: the new id, or undefined. */
-  async #insertOutstanding(db: Knex | Knex.Transaction, token: OutstandingToken, userless: boolean): Promise<string | undefined> {
-    const result = await db.raw(
-      `insert into ?? (user_id, jti, token, created_at, expires_at) values (?, ?, ?, ?, ?)
-       on conflict (jti) do nothing returning id`,
-      [this.#outstanding, userless ? null : userIdValue(token.userId), token.jti, token.token, token.createdAt, token.expiresAt],
-    );
-    const row = result.rows[0];
-    return row === undefined ? undefined : String(row.id);
-  }
-
-  /** Inserts the blacklist row of an outstanding row: true when this call inserted it. */
-  async #insertBlacklisted(trx: Knex.Transaction, outstandingId: string): Promise<boolean> {
-    const result = await trx.raw(
-      `insert into ?? (token_id, blacklisted_at) values (?, ?) on conflict (token_id) do nothing returning id`,
-      [this.#blacklisted, outstandingId, this.#clock.now()],
-    );
-    return result.rows.length > 0;
+  /**
+   * Runs a blacklist or rotation statement: true when this call blacklisted `consumed`. The
+   * statement finds `consumed`'s outstanding row or records it; when a concurrent call recorded
+   * the same jti first, this statement's snapshot cannot see that row and finds nothing
+   * (`known` 0): it runs again, and the next snapshot does.
+   */
+  async #consume(statement: PgStatement, consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
+    return this.#write(async (userless) => {
+      const values = [...outstandingValues(consumed, userless), this.#clock.now()];
+      if (issued !== null) values.push(...outstandingValues(issued, userless));
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const result = await runStatement<{ known: number; won: number }>(this.#knex, statement, values);
+        const row = result.rows[0];
+        if (row !== undefined && row.known > 0) return row.won > 0;
+      }
+      throw new Error(`could not record the outstanding token ${consumed.jti} (it kept disappearing)`);
+    });
   }
 
   /**
@@ -401,6 +372,11 @@ function tableOption(name: string, value: unknown): string {
     throw new TypeError(`KnexBlacklistStore: option "${name}" must be a non-empty string`);
   }
   return value;
+}
+
+/** The five columns of an outstanding row, in the order the statements take them. */
+function outstandingValues(token: OutstandingToken, userless: boolean): unknown[] {
+  return [userless ? null : userIdValue(token.userId), token.jti, token.token, token.createdAt, token.expiresAt];
 }
 
 /**

@@ -4,7 +4,9 @@
  * the same table.
  */
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { ServiceUnavailableError } from '../errors.js';
+import { pgStatement, quoteTable, runStatement, type PgStatement } from './pg-statement.js';
 import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } from './django-password.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 import { hidePasswordHash } from './user-store.js';
@@ -131,6 +133,9 @@ export class KnexUserStore implements UserStore {
    */
   readonly #dummyHash: string;
   readonly #verifyPassword: (password: string, encoded: string) => Promise<boolean>;
+  /** The named per-request statements: lookups by column, and the login's `last_login` write. */
+  readonly #statements = new Map<string, PgStatement>();
+  readonly #updateLastLogin: PgStatement;
 
   constructor(knex: Knex, options: KnexUserStoreOptions = {}) {
     const table = options.table ?? 'auth_user';
@@ -151,6 +156,7 @@ export class KnexUserStore implements UserStore {
     this.#iterations = iterations;
     this.#verifyPassword =
       options.verifyPassword ?? ((password, encoded) => verifyDjangoPassword(password, encoded, { iterations }));
+    this.#updateLastLogin = pgStatement(`update ${quoteTable(table)} set last_login = $2 where id = $1`);
     this.#dummyHash = `pbkdf2_sha256$${iterations}$dummysaltdummysalt0000$${Buffer.alloc(32).toString('base64')}`;
   }
 
@@ -209,7 +215,7 @@ export class KnexUserStore implements UserStore {
    * await users.updateLastLogin(user, clock.now());
    */
   async updateLastLogin(user: AuthUser, at: Date): Promise<void> {
-    await this.#run(() => this.#knex(this.#table).where('id', user.id).update({ last_login: at }));
+    await this.#run(() => runStatement(this.#knex, this.#updateLastLogin, [user.id, at]));
   }
 
   /**
@@ -267,13 +273,25 @@ export class KnexUserStore implements UserStore {
   }
 
   /** The one row whose `column` equals `value`; undefined when none or several match. */
-  async #selectOnly(column: string, value: Knex.Value): Promise<UserRow | undefined> {
-    const rows = await this.#run(() => this.#knex(this.#table).where(column, value).limit(2) as Promise<UserRow[]>);
+  async #selectOnly(column: string, value: unknown): Promise<UserRow | undefined> {
+    const { rows } = await this.#run(() => runStatement<UserRow>(this.#knex, this.#select(column, 2), [value]));
     return rows.length === 1 ? rows[0] : undefined;
   }
 
-  async #selectById(id: Knex.Value): Promise<UserRow | undefined> {
-    return this.#run(() => this.#knex(this.#table).where('id', id).first() as Promise<UserRow | undefined>);
+  async #selectById(id: unknown): Promise<UserRow | undefined> {
+    const { rows } = await this.#run(() => runStatement<UserRow>(this.#knex, this.#select('id', 1), [id]));
+    return rows[0];
+  }
+
+  /** The named lookup by `column` (one of {@link COLUMNS}), made once per column. */
+  #select(column: string, limit: 1 | 2): PgStatement {
+    const key = `${column}:${limit}`;
+    let statement = this.#statements.get(key);
+    if (statement === undefined) {
+      statement = pgStatement(`select * from ${quoteTable(this.#table)} where ${pg.escapeIdentifier(column)} = $1 limit ${limit}`);
+      this.#statements.set(key, statement);
+    }
+    return statement;
   }
 
   /** The single place where database errors become 503s. */

@@ -24,3 +24,21 @@ export interface PgConnectionConfig {
   ssl?: boolean | Record<string, unknown>;
   [option: string]: unknown;
 }
+
+/** What a listening store's `health()` reports: a small object an app can serve on a health route. */
+export interface ListenerHealth {
+  /** The channel listened on. */
+  channel: string;
+  state: MirrorState;
+  /** Whether memory answers now (in sync, and the newest proof younger than `maxStalenessMs`). */
+  trusted: boolean;
+  /** Milliseconds since the newest proof (heartbeat back, or sync done); null before the first. */
+  stalenessMs: number | null;
+  maxStalenessMs: number;
+  /**
+   * `pg_notification_queue_usage()`: the fraction (0 to 1) of PostgreSQL's notification queue in
+   * use. It grows while a listener somewhere does not read; at 1 every NOTIFY, and so every
+   * blacklisting and user change, fails. Null when the listening connection cannot answer.
+   */
+  notificationQueueUsage: number | null;
+}

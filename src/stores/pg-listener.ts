@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ListenerHealth } from './listener-types.js';
+import { systemClock, type Clock } from '../clock.js';
 
 import type { PgConnection } from './listener-types.js';
 
@@ -25,22 +28,59 @@ export interface PgListenerOptions {
    * socket, minutes or hours later. Default 5 s.
    */
   syncTimeoutMs?: number;
+  /**
+   * Longest memory is trusted after the newest proof that every notification committed before
+   * it has arrived: a heartbeat (a NOTIFY the listening connection sends itself, every quarter of
+   * this) that came back, or a completed sync. Past it, `trusted` is false and answers come from
+   * the database until heartbeats return, also while the connection looks alive (a frozen server
+   * process, a partition, a NAT dropping packets). Default 1000 ms.
+   */
+  maxStalenessMs?: number | undefined;
+  /** Where staleness is measured from. Default the wall clock. */
+  clock?: Clock | undefined;
   /** Told about connection problems; the listener recovers by itself. */
   onError?: ((error: unknown) => void) | undefined;
   /** Told when `state` changes after the first sync: `reconnecting` (with the cause), `in-sync` again. */
   onStateChange?: ((state: MirrorState, error?: unknown) => void) | undefined;
 }
 
-type ResolvedListenerOptions = PgListenerOptions & Required<Pick<PgListenerOptions, 'resyncIntervalMs' | 'reconnectDelayMs' | 'syncTimeoutMs'>>;
+type ResolvedListenerOptions = PgListenerOptions &
+  Required<Pick<PgListenerOptions, 'resyncIntervalMs' | 'reconnectDelayMs' | 'syncTimeoutMs' | 'maxStalenessMs'>> & { clock: Clock };
 
 /** The defaults filled in, every duration checked (a TypeError names the bad one). */
 function resolveListenerOptions(options: PgListenerOptions): ResolvedListenerOptions {
-  const resolved = { ...options, resyncIntervalMs: options.resyncIntervalMs ?? 60_000, reconnectDelayMs: options.reconnectDelayMs ?? 100, syncTimeoutMs: options.syncTimeoutMs ?? 5000 };
-  for (const name of ['resyncIntervalMs', 'reconnectDelayMs', 'syncTimeoutMs'] as const) {
+  const resolved = {
+    ...options,
+    resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+    reconnectDelayMs: options.reconnectDelayMs ?? 100,
+    syncTimeoutMs: options.syncTimeoutMs ?? 5000,
+    maxStalenessMs: options.maxStalenessMs ?? 1000,
+    clock: options.clock ?? systemClock,
+  };
+  for (const name of ['resyncIntervalMs', 'reconnectDelayMs', 'syncTimeoutMs', 'maxStalenessMs'] as const) {
     const value = resolved[name];
     if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`koa-simple-jwt: ${name} must be a positive number of milliseconds, got ${String(value)}`);
   }
   return resolved;
+}
+
+/**
+ * The listening connection does not receive notifications: a NOTIFY it was sent from another
+ * connection did not come back within `syncTimeoutMs`. The usual cause is a pooler in
+ * transaction mode between the app and PostgreSQL. `code` is `'notifications_not_delivered'`.
+ */
+export class NotificationsNotDeliveredError extends Error {
+  readonly code = 'notifications_not_delivered';
+  constructor(channel: string, syncTimeoutMs: number) {
+    super(
+      `koa-simple-jwt: the listening connection for "${channel}" did not receive a NOTIFY sent to it within ${syncTimeoutMs} ms (syncTimeoutMs). ` +
+        'LISTEN/NOTIFY does not work through a connection pooler in transaction mode (PgBouncer pool_mode=transaction, RDS Proxy, ' +
+        'Supavisor or Neon in transaction mode): the LISTEN stays on a server connection the pooler hands to other clients. ' +
+        'Give BlacklistMirror/CachedUserStore a direct or session-mode URL as their `connection` option (the listen connection); ' +
+        'the Knex pool may keep using the pooler.',
+    );
+    this.name = 'NotificationsNotDeliveredError';
+  }
 }
 
 /** What a copy kept in memory does with the listener. */
@@ -90,6 +130,22 @@ export class PgListener {
   #inFlight: Promise<void> | undefined;
   /** A resync asked for while another sync ran, not started yet: later requests share it. */
   #queued: Promise<void> | undefined;
+  /** This listener's own heartbeat channel: only its connection listens there. */
+  readonly #heartbeatChannel = `ksjwt_heartbeat_${randomBytes(8).toString('hex')}`;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Heartbeats sent and not back yet: payload → the clock's time (ms) when sent. */
+  readonly #heartbeats = new Map<string, number>();
+  #heartbeatSequence = 0;
+  /** The clock's time (ms) up to which every notification committed is known to have arrived. */
+  #provenAt: number | undefined;
+  /** The payload of the start self-check awaited, and what to call when it arrives. */
+  #selfCheck: { payload: string; arrived: () => void } | undefined;
+  /** The self-check passed once (see {@link PgListener.#checkDelivery}). */
+  #deliveryChecked = false;
+  /** The self-check's NOTIFY is committed and its notification not back yet. */
+  #awaitingDelivery = false;
+  /** Why the first connection cannot work (a pooler in transaction mode): `start` rejects with it. */
+  #startError: NotificationsNotDeliveredError | undefined;
 
   private constructor(options: ResolvedListenerOptions, handlers: PgListenerHandlers) {
     this.#options = options;
@@ -104,13 +160,65 @@ export class PgListener {
   static async start(options: PgListenerOptions, handlers: PgListenerHandlers): Promise<PgListener> {
     const listener = new PgListener(resolveListenerOptions(options), handlers);
     await listener.#connect();
+    if (listener.#startError !== undefined) {
+      await listener.close();
+      throw listener.#startError;
+    }
     listener.#resyncTimer = setInterval(() => listener.#tick(), listener.#options.resyncIntervalMs);
     listener.#resyncTimer.unref();
+    listener.#heartbeatTimer = setInterval(() => listener.#heartbeat(), Math.max(1, listener.#options.maxStalenessMs / 4));
+    listener.#heartbeatTimer.unref();
     return listener;
   }
 
   get state(): MirrorState {
     return this.#state;
+  }
+
+  /**
+   * Whether a copy may answer from memory now: in sync, and every notification committed up to
+   * `maxStalenessMs` ago is known to have arrived. PostgreSQL delivers notifications in commit
+   * order, so a heartbeat sent at T that is back proves everything committed before T is in.
+   */
+  get trusted(): boolean {
+    return (
+      this.#state === 'in-sync' &&
+      this.#provenAt !== undefined &&
+      this.#options.clock.now().getTime() - this.#provenAt < this.#options.maxStalenessMs
+    );
+  }
+
+  /**
+   * The listener's state, staleness and PostgreSQL's notification queue usage, for a health
+   * route. Asks the listening connection (bounded by `syncTimeoutMs`); never throws.
+   *
+   * @example
+   * router.get('/health', async (ctx) => (ctx.body = { blacklist: await blacklist.health() }));
+   */
+  async health(): Promise<ListenerHealth> {
+    const { channel, maxStalenessMs, syncTimeoutMs, clock } = this.#options;
+    let notificationQueueUsage: number | null = null;
+    const client = this.#client;
+    if (client !== undefined && this.#state === 'in-sync') {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const usage = client.query<{ usage: number }>('SELECT pg_notification_queue_usage() AS usage');
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), syncTimeoutMs)));
+        notificationQueueUsage = Number((await Promise.race([usage, timeout])).rows[0]?.usage ?? null);
+      } catch {
+        notificationQueueUsage = null;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return {
+      channel,
+      state: this.#state,
+      trusted: this.trusted,
+      stalenessMs: this.#provenAt === undefined ? null : clock.now().getTime() - this.#provenAt,
+      maxStalenessMs,
+      notificationQueueUsage,
+    };
   }
 
   /**
@@ -133,6 +241,7 @@ export class PgListener {
   async close(): Promise<void> {
     this.#state = 'closed';
     clearInterval(this.#resyncTimer);
+    clearInterval(this.#heartbeatTimer);
     clearTimeout(this.#reconnectTimer);
     const client = this.#client;
     this.#client = undefined;
@@ -154,11 +263,79 @@ export class PgListener {
     const client = this.#client;
     if (this.#state !== 'in-sync' || !client) return;
     await this.#run(this.#generation, async (progress) => {
+      const startedAt = this.#now();
       // A round trip even when `sync` makes none (the user cache only forgets): it is what proves
       // the connection, and so the notifications, still flow.
       await client.query('SELECT 1');
       await this.#handlers.sync(client, progress);
+      this.#prove(startedAt);
     });
+  }
+
+  /**
+   * Sends the next heartbeat on the listening connection: a NOTIFY to its own channel. One at a
+   * time, unless the oldest has been out for `syncTimeoutMs`: then another goes too (a slow
+   * server is not a lost connection; the resync, bounded by `syncTimeoutMs`, decides that), so
+   * trust returns as soon as the connection answers again.
+   */
+  #heartbeat(): void {
+    const client = this.#client;
+    if (this.#state !== 'in-sync' || client === undefined) return;
+    const oldest = this.#heartbeats.entries().next();
+    if (!oldest.done) {
+      if (this.#now() - oldest.value[1] < this.#options.syncTimeoutMs) return;
+      if (this.#heartbeats.size >= 64) this.#heartbeats.delete(oldest.value[0]);
+    }
+    this.#heartbeatSequence += 1;
+    const payload = String(this.#heartbeatSequence);
+    this.#heartbeats.set(payload, this.#now());
+    // The answer does not matter: the notification coming back does.
+    client.query('SELECT pg_notify($1, $2)', [this.#heartbeatChannel, payload]).catch(() => undefined);
+  }
+
+  /** A notification on the heartbeat channel: a heartbeat back, or the start self-check. */
+  #onHeartbeat(payload: string | undefined): void {
+    if (this.#selfCheck !== undefined && payload === this.#selfCheck.payload) return this.#selfCheck.arrived();
+    const sentAt = payload === undefined ? undefined : this.#heartbeats.get(payload);
+    if (sentAt === undefined) return;
+    // Heartbeats come back in the order they were sent; any older one still listed never will.
+    for (const [key, at] of this.#heartbeats) {
+      this.#heartbeats.delete(key);
+      if (at === sentAt) break;
+    }
+    this.#prove(sentAt);
+  }
+
+  #prove(at: number): void {
+    if (this.#provenAt === undefined || at > this.#provenAt) this.#provenAt = at;
+  }
+
+  #now(): number {
+    return this.#options.clock.now().getTime();
+  }
+
+  /**
+   * Proves that notifications reach this connection: another connection sends one to the
+   * heartbeat channel, which must come back. Through a pooler in transaction mode it never does.
+   */
+  async #checkDelivery(config: pg.ClientConfig): Promise<void> {
+    const payload = `self-check-${randomBytes(8).toString('hex')}`;
+    const arrived = new Promise<void>((resolve) => (this.#selfCheck = { payload, arrived: resolve }));
+    const sender = new pg.Client({ ...config, application_name: `${this.#options.applicationName}-self-check` });
+    sender.on('error', () => undefined);
+    try {
+      await sender.connect();
+      await sender.query('SELECT pg_notify($1, $2)', [this.#heartbeatChannel, payload]);
+      // Sent and committed: from here on, only a connection that does not receive can time out.
+      this.#awaitingDelivery = true;
+      await arrived;
+      this.#deliveryChecked = true;
+    } finally {
+      this.#awaitingDelivery = false;
+      this.#selfCheck = undefined;
+      void sender.end().catch(() => undefined);
+      setTimeout(() => sender.connection.stream.destroy(), this.#options.syncTimeoutMs).unref();
+    }
   }
 
   async #connect(): Promise<void> {
@@ -170,14 +347,22 @@ export class PgListener {
     const client = new pg.Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...config, application_name: applicationName });
     this.#client = client;
     client.on('notification', (message) => {
-      if (generation === this.#generation) this.#handlers.notify(message.payload);
+      if (generation !== this.#generation) return;
+      if (message.channel === this.#heartbeatChannel) this.#onHeartbeat(message.payload);
+      else this.#handlers.notify(message.payload);
     });
     client.on('error', (error) => this.#lost(generation, error));
     client.on('end', () => this.#lost(generation, new Error('listening connection ended')));
+    this.#heartbeats.clear();
     const synced = await this.#run(generation, async (progress) => {
       await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}; LISTEN ${pg.escapeIdentifier(this.#heartbeatChannel)}`);
+      // Until it has passed once: a pooler does not come and go between reconnections, and a
+      // reconnection under load should not need a second new connection within syncTimeoutMs.
+      if (!this.#deliveryChecked) await this.#checkDelivery(config);
+      const startedAt = this.#now();
       await this.#handlers.sync(client, progress);
+      this.#prove(startedAt);
     });
     if (!synced || generation !== this.#generation || this.#closed()) return;
     const recovered = this.#state === 'reconnecting';
@@ -216,7 +401,10 @@ export class PgListener {
     const timeout = new Promise<never>((_, reject) => (expire = reject));
     arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => expire(new Error(`listening connection: no answer within ${syncTimeoutMs} ms (syncTimeoutMs)`)), syncTimeoutMs);
+      timer = setTimeout(() => {
+        if (this.#awaitingDelivery) expire(new NotificationsNotDeliveredError(this.#options.channel, syncTimeoutMs));
+        else expire(new Error(`listening connection: no answer within ${syncTimeoutMs} ms (syncTimeoutMs)`));
+      }, syncTimeoutMs);
     };
     arm();
     try {
@@ -239,6 +427,7 @@ export class PgListener {
   /** The connection is gone: not in sync until reconnected and synced again. */
   #lost(generation: number, error: unknown): void {
     if (generation !== this.#generation || this.#state === 'closed') return;
+    if (this.#state === 'starting' && error instanceof NotificationsNotDeliveredError) this.#startError = error;
     this.#generation += 1;
     const changed = this.#state !== 'reconnecting';
     this.#state = 'reconnecting';

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ITERATIONS, setUpDatabase } from '../support/demo.js';
+import { ITERATIONS, ManualClock, setUpDatabase } from '../support/demo.js';
 import { eventually } from '../support/eventually.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
-import { PgListener } from '../../src/stores/pg-listener.js';
+import { NotificationsNotDeliveredError, PgListener } from '../../src/stores/pg-listener.js';
 import { BlacklistMirror } from '../../src/stores/blacklist-mirror.js';
 import { CachedUserStore } from '../../src/stores/cached-user-store.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
@@ -168,5 +168,152 @@ describe('a listening connection gone silent (partition, failover, a NAT droppin
       await proxy.close();
       await cache.close();
     }
+  });
+});
+
+describe('PgListener start self-check (poolers in transaction mode)', () => {
+  test('start fails with an error naming transaction pooling and the fix when notifications never arrive', async () => {
+    const proxy = await startTcpProxy(db.connectionString, { dropNotifications: true });
+    const errors: unknown[] = [];
+    try {
+      await assert.rejects(
+        PgListener.start(listenerOptions({ connection: proxy.url, syncTimeoutMs: 500, onError: (error) => errors.push(error) }), { notify: () => undefined, sync: async () => undefined }),
+        (error: unknown) => {
+          assert.ok(error instanceof NotificationsNotDeliveredError);
+          assert.equal(error.code, 'notifications_not_delivered');
+          assert.match(error.message, /transaction mode/);
+          assert.match(error.message, /direct or session-mode URL as their `connection` option/);
+          return true;
+        },
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a mirror behind such a proxy fails at start instead of answering from a memory nothing updates', async () => {
+    const proxy = await startTcpProxy(db.connectionString, { dropNotifications: true });
+    try {
+      await assert.rejects(BlacklistMirror.start(new KnexBlacklistStore(db.knex), { connection: proxy.url, syncTimeoutMs: 500 }), NotificationsNotDeliveredError);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('an unreachable database is not mistaken for a pooler: start resolves and keeps retrying', async () => {
+    const listener = await PgListener.start(listenerOptions({ connection: 'postgres://postgres@127.0.0.1:1/none', syncTimeoutMs: 300 }), { notify: () => undefined, sync: async () => undefined });
+    try {
+      assert.equal(listener.state, 'reconnecting');
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('PgListener staleness bound (heartbeats)', () => {
+  test('trusts memory only while the newest heartbeat is younger than maxStalenessMs (injected clock)', async () => {
+    const clock = new ManualClock();
+    const listener = await PgListener.start(listenerOptions({ clock, maxStalenessMs: 1000 }), { notify: () => undefined, sync: async () => undefined });
+    try {
+      assert.equal(listener.trusted, true, 'the sync at start is a proof');
+      clock.advance(0.999);
+      assert.equal(listener.trusted, true);
+      clock.advance(0.002);
+      assert.equal(listener.trusted, false, 'older than maxStalenessMs');
+      assert.equal(listener.state, 'in-sync', 'the connection itself is not lost');
+      await eventually(() => listener.trusted); // the next heartbeat, sent at the new time, came back
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('BlacklistMirror asks the database while memory is stale, and memory again once a heartbeat is back', async () => {
+    const clock = new ManualClock();
+    const knexStore = new KnexBlacklistStore(db.knex);
+    let databaseChecks = 0;
+    const counting = Object.assign(Object.create(knexStore) as KnexBlacklistStore, {
+      isBlacklisted: (jti: string) => {
+        databaseChecks += 1;
+        return knexStore.isBlacklisted(jti);
+      },
+    });
+    const mirror = await BlacklistMirror.start(counting, { connection: db.connectionString, clock });
+    try {
+      await mirror.isBlacklisted('fresh');
+      assert.equal(databaseChecks, 0);
+      clock.advance(1.5);
+      const stale = mirror.isBlacklisted('stale');
+      assert.equal(databaseChecks, 1, 'asked the database');
+      await stale;
+      await eventually(async () => (await mirror.health()).trusted);
+      const before = databaseChecks;
+      await mirror.isBlacklisted('fresh-again');
+      assert.equal(databaseChecks, before);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  test('CachedUserStore neither answers from nor fills its cache while memory is stale', async () => {
+    const clock = new ManualClock();
+    const users = new KnexUserStore(db.knex, { iterations: ITERATIONS });
+    const user = await users.createUser({ username: 'stale-cache', password: 'pw' });
+    const cache = await CachedUserStore.start(users, { connection: db.connectionString, clock });
+    try {
+      await cache.findUser('id', String(user.id));
+      assert.equal(cache.size, 1);
+      clock.advance(1.5);
+      await cache.findUser('username', 'stale-cache');
+      assert.equal(cache.size, 1, 'not cached while stale');
+    } finally {
+      await cache.close();
+    }
+  });
+
+  test('a listening connection that stops forwarding stops being trusted within maxStalenessMs, long before syncTimeoutMs', async () => {
+    const store = new KnexBlacklistStore(db.knex);
+    const proxy = await startTcpProxy(db.connectionString);
+    // Resync and timeout far away: only the heartbeat bound can make the mirror ask the database.
+    const mirror = await BlacklistMirror.start(store, { connection: proxy.url, resyncIntervalMs: 600_000, syncTimeoutMs: 60_000, maxStalenessMs: 300 });
+    try {
+      proxy.silence();
+      const jti = `stopped${'c'.repeat(25)}`;
+      await store.blacklist({ jti, userId: null, token: `token-${jti}`, createdAt: null, expiresAt: new Date(Date.now() + 3600_000) });
+      await eventually(() => mirror.isBlacklisted(jti), 5000);
+      assert.equal(mirror.state, 'in-sync', 'the connection is not yet declared lost: the staleness bound answered');
+      assert.equal((await mirror.health()).trusted, false);
+      proxy.resume();
+      await eventually(async () => (await mirror.health()).trusted, 5000);
+      assert.equal(await mirror.isBlacklisted(jti), true, 'memory has it once the held-back notification arrived');
+    } finally {
+      await proxy.close();
+      await mirror.close();
+    }
+  });
+});
+
+describe('PgListener.health', () => {
+  test('reports state, trust, staleness and the notification queue usage', async () => {
+    const listener = await PgListener.start(listenerOptions(), { notify: () => undefined, sync: async () => undefined });
+    try {
+      const health = await listener.health();
+      assert.equal(health.channel, 'pg_listener_test');
+      assert.equal(health.state, 'in-sync');
+      assert.equal(health.trusted, true);
+      assert.equal(health.maxStalenessMs, 1000);
+      assert.ok(health.stalenessMs !== null && health.stalenessMs >= 0);
+      assert.equal(typeof health.notificationQueueUsage, 'number');
+      assert.ok(health.notificationQueueUsage! >= 0 && health.notificationQueueUsage! <= 1);
+    } finally {
+      await listener.close();
+    }
+    const closed = await listener.health();
+    assert.equal(closed.state, 'closed');
+    assert.equal(closed.trusted, false);
+    assert.equal(closed.notificationQueueUsage, null);
+  });
+
+  test('rejects a maxStalenessMs that is not a positive number with a TypeError naming it', async () => {
+    await assert.rejects(PgListener.start(listenerOptions({ maxStalenessMs: 0 }), { notify: () => undefined, sync: async () => undefined }), /maxStalenessMs/);
   });
 });

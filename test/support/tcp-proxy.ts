@@ -13,14 +13,34 @@ export interface TcpProxy {
 }
 
 /**
+ * Forwards the server's messages except NotificationResponse ('A'), as a pooler in transaction
+ * mode loses them: every server message is a type byte and a length (no SSL is negotiated).
+ */
+function withoutNotifications(write: (chunk: Buffer) => void): (chunk: Buffer) => void {
+  let pending = Buffer.alloc(0);
+  return (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    let offset = 0;
+    while (pending.length - offset >= 5) {
+      const length = pending.readInt32BE(offset + 1);
+      if (pending.length - offset < 1 + length) break;
+      if (pending[offset] !== 0x41) write(pending.subarray(offset, offset + 1 + length));
+      offset += 1 + length;
+    }
+    pending = pending.subarray(offset);
+  };
+}
+
+/**
  * Starts a proxy on a free loopback port forwarding to `url`'s host and port.
  *
  * @example
  * const proxy = await startTcpProxy(db.connectionString);
  * const mirror = await BlacklistMirror.start(store, { connection: proxy.url });
  * proxy.silence(); // the listening connection goes quiet; nothing is closed
+ * // `dropNotifications`: forwards everything but notifications, as a pooler in transaction mode.
  */
-export async function startTcpProxy(url: string): Promise<TcpProxy> {
+export async function startTcpProxy(url: string, options: { dropNotifications?: boolean } = {}): Promise<TcpProxy> {
   const target = new URL(url);
   const sockets = new Set<Socket>();
   let silent = false;
@@ -35,7 +55,8 @@ export async function startTcpProxy(url: string): Promise<TcpProxy> {
     track(downstream);
     track(upstream);
     downstream.on('data', (chunk) => upstream.write(chunk));
-    upstream.on('data', (chunk) => downstream.write(chunk));
+    const toClient = options.dropNotifications ? withoutNotifications((chunk) => downstream.write(chunk)) : (chunk: Buffer) => downstream.write(chunk);
+    upstream.on('data', toClient);
     for (const [socket, other] of [[downstream, upstream], [upstream, downstream]] as const) {
       socket.on('error', () => other.destroy());
       socket.on('close', () => other.destroy());
