@@ -9,6 +9,8 @@ import type { TokenClass } from './tokens/token.js';
 import { AccessToken } from './tokens/access-token.js';
 import { RefreshToken } from './tokens/refresh-token.js';
 import { Token } from './tokens/token.js';
+import { resolveLoginThrottle } from './throttle/resolve-login-throttle.js';
+import { resolveRefreshCookie } from './cookies/refresh-cookie-settings.js';
 
 type OptionName = keyof SimpleJwtOptions;
 
@@ -46,6 +48,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
+  'loginThrottle', 'refreshCookie',
 ]);
 
 /**
@@ -129,6 +132,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
     clock: o.clock ?? systemClock,
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
+    loginThrottle: resolveLoginThrottle(o.loginThrottle),
+    refreshCookie: resolveRefreshCookie(o.refreshCookie),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
   // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.

@@ -3,6 +3,10 @@ import type { AuthUser, Credentials, UserStore } from './stores/user-store.js';
 import type { Clock } from './clock.js';
 import type { TokenClass } from './tokens/token.js';
 import type { BlacklistStore } from './stores/blacklist-store.js';
+import type { LoginThrottleStore } from './throttle/login-throttle-store.js';
+import type { LoginThrottleSettings } from './throttle/login-throttle.js';
+import type { ThrottleRule } from './throttle/throttle-rule.js';
+import type { RefreshCookieOptions, RefreshCookieSettings } from './cookies/refresh-cookie-settings.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -114,6 +118,30 @@ export interface SimpleJwtOptions {
    * are still checked on every request. `false` turns it off. Default `{ maxEntries: 10000 }`.
    */
   verifiedTokenCache?: false | { maxEntries?: number };
+  /**
+   * Login throttling on the obtain endpoints, checked before any password is hashed: per
+   * username 5 failures, then waits of 60 s doubling to 15 min; per client address 50. Throttled
+   * attempts get DRF's 429. Default on, counted in memory; `{ store: new KnexLoginThrottleStore(knex) }`
+   * counts across instances; `false` turns it off. `username` or `address` may change a budget
+   * (`{ failures: 10 }`) or turn one off (`false`).
+   */
+  loginThrottle?: false | LoginThrottleOptions;
+  /**
+   * Also hand out the refresh (or sliding) token in an HttpOnly cookie, read it back on refresh
+   * and blacklist, with CSRF checks for requests that use it. Default off: `true` takes
+   * `__Host-refresh`, `SameSite=Strict`, the header `X-CSRF-Protection`.
+   */
+  refreshCookie?: boolean | RefreshCookieOptions;
+}
+
+/** The `loginThrottle` option. */
+export interface LoginThrottleOptions {
+  /** Where attempts are counted. Default a `MemoryLoginThrottleStore` (one process). */
+  store?: LoginThrottleStore;
+  /** The per-username budget, or false. Default `{ failures: 5, windowSeconds: 900, delaySeconds: 60, maxDelaySeconds: 900 }`. */
+  username?: false | Partial<ThrottleRule>;
+  /** The per-client-address budget, or false. Default as `username` with `failures: 50`. */
+  address?: false | Partial<ThrottleRule>;
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -158,6 +186,8 @@ export interface ResolvedSettings {
   readonly statelessSecurityNames: readonly string[];
   readonly clock: Clock;
   readonly verifiedTokenCache: false | { readonly maxEntries: number };
+  readonly loginThrottle: LoginThrottleSettings | false;
+  readonly refreshCookie: RefreshCookieSettings | false;
 }
 
 export type { AuthUser, Credentials };
