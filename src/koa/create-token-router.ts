@@ -5,6 +5,7 @@ import { RegisterRoutes } from '../generated/routes.js';
 import { attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
+import { refreshCookieTransport } from './refresh-cookie-transport.js';
 import type { Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
@@ -91,6 +92,8 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     contentTypeGuard(),
     drfBodyParser(),
   );
+  const { refreshCookie, clock } = instance.settings;
+  if (refreshCookie) router.use(refreshCookieTransport(refreshCookie, clock, options.prefix ?? ''));
   RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
   const allowed = router.allowedMethods();
   const methodNotAllowed: Middleware = async (ctx, next) => {
