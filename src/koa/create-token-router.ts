@@ -93,7 +93,7 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     drfBodyParser(),
   );
   const { refreshCookie, clock } = instance.settings;
-  if (refreshCookie) router.use(refreshCookieTransport(refreshCookie, clock, options.prefix ?? ''));
+  if (refreshCookie) router.use(refreshCookieTransport(refreshCookie, clock, (options.prefix ?? '').replace(/\/+$/, '')));
   RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
   const allowed = router.allowedMethods();
   const methodNotAllowed: Middleware = async (ctx, next) => {

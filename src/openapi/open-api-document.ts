@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { readAuthHeaderName, readAuthHeaderTypes } from '../authentication/auth-header-options.js';
 import { normaliseMountPrefix } from './mount-prefix.js';
 import type { OpenApiDocument } from './open-api-types.js';
+import { describeRefreshCookie, REFRESH_COOKIE_SCHEME } from './describe-refresh-cookie.js';
+import { resolveRefreshCookie } from '../cookies/refresh-cookie-settings.js';
+import type { RefreshCookieOptions, RefreshCookieSettings } from '../cookies/refresh-cookie-settings.js';
 
 /** Options of {@link openApiDocument}. */
 export interface OpenApiDocumentOptions {
@@ -41,6 +44,13 @@ export interface OpenApiDocumentOptions {
    * see `TokenRouterOptions.blacklist`). With `false` the path is left out. Default `true`.
    */
   blacklist?: boolean;
+  /**
+   * The app's `refreshCookie` setting (`jwt.settings.refreshCookie`): when on, the document
+   * describes the cookie (an `apiKey` scheme `in: cookie` named `refreshCookie`, the `Set-Cookie`
+   * response header, the CSRF header parameter and its 403, and with `refreshInBody: false` pair
+   * bodies without `refresh`). Default off.
+   */
+  refreshCookie?: boolean | RefreshCookieOptions | RefreshCookieSettings;
 }
 
 /** The path that `jwt.routes()` mounts only with a blacklist store. */
@@ -92,6 +102,13 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   const schemes: Record<string, unknown> = { ...document.components?.securitySchemes };
   for (const name of securityNames) schemes[name] = securityScheme(name, headerTypes, header);
   document.components = { ...document.components, securitySchemes: schemes };
+  const cookie = refreshCookie(options.refreshCookie);
+  if (cookie) {
+    if (securityNames.includes(REFRESH_COOKIE_SCHEME)) {
+      throw new TypeError(`openApiDocument: the security name "${REFRESH_COOKIE_SCHEME}" is taken by the refresh cookie's scheme; rename yours`);
+    }
+    describeRefreshCookie(document, cookie);
+  }
   return document;
 }
 
@@ -122,6 +139,15 @@ function securityScheme(name: string, headerTypes: readonly string[], header: st
       `A token accepted by the security name "${name}". Send ${first} as the \`${header}\` header${alternatives}: ` +
       'the value is the keyword, one space, then the token.',
   };
+}
+
+/** The `refreshCookie` option, as the setting takes it (resolved settings pass through). */
+function refreshCookie(value: OpenApiDocumentOptions['refreshCookie']): RefreshCookieSettings | false {
+  try {
+    return resolveRefreshCookie(value);
+  } catch (error) {
+    throw new TypeError(`openApiDocument: ${(error as Error).message.replace(/^koa-simple-jwt: invalid setting "refreshCookie": /, 'refreshCookie: ')}`);
+  }
 }
 
 /** `authHeaderTypes` as the setting takes it: one keyword or a non-empty list, without spaces. */
