@@ -342,6 +342,15 @@ export interface operations {
                     "application/json": components["schemas"]["DetailErrorBody"];
                 };
             };
+            /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
             /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
             500: {
                 headers: {
@@ -680,6 +689,15 @@ export interface operations {
             };
             /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
