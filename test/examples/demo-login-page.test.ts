@@ -51,8 +51,14 @@ async function refreshCookie(context: BrowserContext) {
   return (await context.cookies(server.url)).find((cookie) => cookie.name === COOKIE);
 }
 
-/** What the page's own script can see of its cookies. */
-const documentCookie = (page: Page): Promise<string> => page.evaluate(() => document.cookie);
+/** The page's `document`, typed for what the test reads (this project compiles without the DOM library). */
+interface PageDocument {
+  cookie: string;
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/** What the page's own script can see of its cookies. (Serialised into the page: no outer names.) */
+const documentCookie = (page: Page): Promise<string> => page.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.cookie);
 
 test('the login page signs in, shows the user, refreshes silently, signs out, and never lets script read the refresh cookie', { skip }, async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -81,7 +87,7 @@ test('the login page signs in, shows the user, refreshes silently, signs out, an
   assert.doesNotMatch(await documentCookie(page), /refresh/);
 
   // The access token lives 2 s; the page renews it halfway, with the cookie and the CSRF header.
-  await page.waitForFunction(() => Number(document.querySelector('#refreshes')?.textContent) >= 1, null, { timeout: 15_000 });
+  await page.waitForFunction(() => Number((globalThis as unknown as { document: PageDocument }).document.querySelector('#refreshes')?.textContent) >= 1, null, { timeout: 15_000 });
   assert.equal(refreshes.at(-1), 200);
   assert.match(await page.locator('#user').innerText(), /^demo /, '/api/me answered with the renewed access token');
   assert.doesNotMatch(await documentCookie(page), /refresh/);
