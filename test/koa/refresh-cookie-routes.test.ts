@@ -207,6 +207,15 @@ describe('log out (POST /token/blacklist)', () => {
   });
 });
 
+describe('the served OpenAPI document', () => {
+  test('GET /api/openapi.json describes the cookie when the setting is on, and not when it is off', async () => {
+    const on = (await (await start({ refreshCookie: { refreshInBody: false } })).server.request('/api/openapi.json')).body as { components: { securitySchemes: Record<string, { in?: string; name?: string }> } };
+    assert.deepEqual([on.components.securitySchemes.refreshCookie?.in, on.components.securitySchemes.refreshCookie?.name], ['cookie', '__Host-refresh']);
+    const off = (await (await start({ refreshCookie: false })).server.request('/api/openapi.json')).body as typeof on;
+    assert.equal(off.components.securitySchemes.refreshCookie, undefined);
+  });
+});
+
 describe('refreshCookie settings', () => {
   const base = { signingKey: 'test-signing-key-of-at-least-32-bytes!!' };
   for (const [label, refreshCookie, pattern] of [

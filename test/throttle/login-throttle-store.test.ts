@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { setUpDatabase } from '../support/demo.js';
 import { MemoryLoginThrottleStore } from '../../src/throttle/memory-login-throttle-store.js';
 import { KnexLoginThrottleStore } from '../../src/stores/knex-login-throttle-store.js';
+import { ServiceUnavailableError } from '../../src/errors.js';
+import { resolveLoginThrottle } from '../../src/throttle/resolve-login-throttle.js';
+import { DEFAULT_ADDRESS_RULE, DEFAULT_USERNAME_RULE } from '../../src/throttle/throttle-rule.js';
+import knexFactory from 'knex';
 import type { LoginThrottleStore, ThrottleCharge } from '../../src/throttle/login-throttle-store.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 
@@ -112,3 +116,42 @@ for (const [name, make] of [
     });
   });
 }
+
+describe('KnexLoginThrottleStore when the database is down', () => {
+  test('charge fails with ServiceUnavailableError (a 503), never a free pass', async () => {
+    const down = knexFactory({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 });
+    try {
+      await assert.rejects(new KnexLoginThrottleStore(down).charge([user('x')], at(0)), ServiceUnavailableError);
+    } finally {
+      await down.destroy();
+    }
+  });
+});
+
+describe('resolveLoginThrottle', () => {
+  test('is on by default, in memory, with the documented budgets', () => {
+    const settings = resolveLoginThrottle(undefined);
+    assert.ok(settings && settings.store instanceof MemoryLoginThrottleStore);
+    assert.deepEqual([settings.username, settings.address], [DEFAULT_USERNAME_RULE, DEFAULT_ADDRESS_RULE]);
+    assert.deepEqual(DEFAULT_USERNAME_RULE, { failures: 5, windowSeconds: 900, delaySeconds: 60, maxDelaySeconds: 900 });
+    assert.equal(DEFAULT_ADDRESS_RULE.failures, 50);
+  });
+
+  test('merges a partial budget, turns one off, or all of it', () => {
+    const settings = resolveLoginThrottle({ username: { failures: 10 }, address: false });
+    assert.deepEqual(settings && [settings.username, settings.address], [{ ...DEFAULT_USERNAME_RULE, failures: 10 }, false]);
+    assert.equal(resolveLoginThrottle(false), false);
+  });
+
+  for (const [value, pattern] of [
+    [{ username: { failures: 0 } }, /username\.failures: expected a positive integer/],
+    [{ address: { delaySeconds: 600, maxDelaySeconds: 60 } }, /address\.maxDelaySeconds must be at least delaySeconds/],
+    [{ store: {} }, /charge\(\) is missing/],
+    [{ usernames: {} }, /unknown option "usernames"/],
+    [true, /expected false or an options object/],
+  ] as const) {
+    test(`refuses ${JSON.stringify(value)} naming loginThrottle`, () => {
+      assert.throws(() => resolveLoginThrottle(value), (error: Error & { setting?: string }) => error.setting === 'loginThrottle' && pattern.test(error.message));
+    });
+  }
+});
