@@ -31,6 +31,10 @@ export async function up(knex) {
       wait double precision := 0;
       n integer;
     BEGIN
+      -- A counter, not a record: a crash may lose the last few counts, and not waiting for the WAL
+      -- flush makes the attempt a round trip instead of a disk write (the rest of the transaction,
+      -- which is only this call, commits the same way).
+      PERFORM set_config('synchronous_commit', 'off', true);
       FOR i IN SELECT k.ord FROM unnest(p_keys) WITH ORDINALITY AS k(key, ord) ORDER BY k.key LOOP
         INSERT INTO ${TABLE} (key, failures, last_failure_at) VALUES (p_keys[i], 0, p_now) ON CONFLICT (key) DO NOTHING;
         SELECT * INTO row FROM ${TABLE} WHERE key = p_keys[i] FOR UPDATE;
