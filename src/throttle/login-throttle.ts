@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { ThrottledError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { LoginThrottleStore, ThrottleCharge } from './login-throttle-store.js';
@@ -22,9 +23,30 @@ export function usernameKey(username: string): string {
   return `username:${username.toLowerCase()}`;
 }
 
-/** The store key of a client address (IPv4-mapped IPv6 addresses as IPv4). */
+/**
+ * The store key of a client address: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64 prefix,
+ * since one subscriber is usually given a whole /64 and could otherwise rotate through addresses.
+ *
+ * @example
+ * addressKey('::ffff:203.0.113.9');      // 'address:203.0.113.9'
+ * addressKey('2001:db8:1:2:aaaa::1');    // 'address:2001:db8:1:2::/64'
+ */
 export function addressKey(address: string): string {
-  return `address:${address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')}`;
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  return `address:${ipv6Prefix64(plain) ?? plain}`;
+}
+
+/** The first four groups of an IPv6 address, lowercased without leading zeros; undefined for anything else. */
+function ipv6Prefix64(address: string): string | undefined {
+  const text = address.replace(/%.*$/, '').toLowerCase();
+  if (!isIPv6(text)) return undefined;
+  const [head = '', tail] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  // An embedded IPv4 tail (::1.2.3.4) is two groups; it never reaches the first four unless shorthand hides them.
+  const rightGroups = right.flatMap((group) => (group.includes('.') ? ['0', '0'] : [group]));
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - rightGroups.length).fill('0'), ...rightGroups];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /**
