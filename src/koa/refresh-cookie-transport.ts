@@ -83,7 +83,9 @@ function takeTokenFromCookie(ctx: Context, cookie: RefreshCookieSettings, field:
     ctx.request.body = { ...body, [field]: sent };
     return true;
   }
-  if ((typeof given === 'string' || typeof given === 'number') && String(given).trim() !== sent) {
+  // A blank or non-string value is left to the field rules (400 "This field may not be blank.", ...).
+  const text = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
+  if (text !== '' && text !== sent) {
     throw new ValidationError({ [field]: ['Does not match the refresh cookie.'] });
   }
   return false;

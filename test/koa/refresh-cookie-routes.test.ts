@@ -145,6 +145,8 @@ describe('refresh and blacklist from the cookie', () => {
     const other = (await server.post('/api/token', CREDENTIALS)).body as { refresh: string };
     const mismatch = await server.post('/api/token/refresh', { refresh: other.refresh }, { cookie, ...CSRF });
     assert.deepEqual([mismatch.status, mismatch.body], [400, { refresh: ['Does not match the refresh cookie.'] }]);
+    const blank = await server.post('/api/token/refresh', { refresh: ' ' }, { cookie, ...CSRF });
+    assert.deepEqual([blank.status, blank.body], [400, { refresh: ['This field may not be blank.'] }]);
   });
 
   test('without the cookie or a body token, the field is required as before', async () => {
