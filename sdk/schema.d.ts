@@ -345,6 +345,8 @@ export interface operations {
             /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
             429: {
                 headers: {
+                    /** @description Whole seconds until the next attempt may be made (the number in the body) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -699,6 +701,8 @@ export interface operations {
             /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
             429: {
                 headers: {
+                    /** @description Whole seconds until the next attempt may be made (the number in the body) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
