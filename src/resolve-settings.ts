@@ -49,6 +49,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
   'loginThrottle', 'refreshCookie',
+  'logger',
 ]);
 
 /**
@@ -134,6 +135,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
     loginThrottle: resolveLoginThrottle(o.loginThrottle),
     refreshCookie: resolveRefreshCookie(o.refreshCookie),
+    logger: logger(o.logger),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
   // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.
@@ -286,4 +288,10 @@ function closestOption(input: string): string | undefined {
   const lower = input.toLowerCase().replace(/_/g, '');
   for (const known of KNOWN_OPTIONS) if (known.toLowerCase() === lower) return known;
   return undefined;
+}
+
+function logger(value: unknown): ResolvedSettings['logger'] {
+  if (value === undefined) return console;
+  if (typeof (value as { warn?: unknown } | null)?.warn !== 'function') throw new SettingsError('logger', 'expected an object with a warn(message) method');
+  return value as ResolvedSettings['logger'];
 }

@@ -132,6 +132,16 @@ export interface SimpleJwtOptions {
    * `__Host-refresh`, `SameSite=Strict`, the header `X-CSRF-Protection`.
    */
   refreshCookie?: boolean | RefreshCookieOptions;
+  /**
+   * Where startup warnings go (e.g. `rotateRefreshTokens` without a blacklist store). Default
+   * `console`; pass your logger (pino, winston: anything with `warn(message)`).
+   */
+  logger?: Logger;
+}
+
+/** What the library logs through: a `warn(message)` method. */
+export interface Logger {
+  warn(message: string): void;
 }
 
 /** The `loginThrottle` option. */
@@ -188,6 +198,7 @@ export interface ResolvedSettings {
   readonly verifiedTokenCache: false | { readonly maxEntries: number };
   readonly loginThrottle: LoginThrottleSettings | false;
   readonly refreshCookie: RefreshCookieSettings | false;
+  readonly logger: Logger;
 }
 
 export type { AuthUser, Credentials };
