@@ -10,6 +10,15 @@ export interface RefreshResult {
   refresh?: string;
 }
 
+/** Options of the refresh services. */
+export interface RefreshOptions {
+  /**
+   * Run Simple JWT main's user checks (exists, passes the rule, password unchanged). Default
+   * true; `false` is Ninja JWT 5.4.5's refresh, which looks no user up.
+   */
+  checkUser?: boolean;
+}
+
 /**
  * `POST /token/refresh` (Simple JWT main's `TokenRefreshSerializer`): verify the refresh token
  * (blacklist included), check its user, derive an access token from it and, with
@@ -20,12 +29,12 @@ export interface RefreshResult {
  * one token exactly one succeeds and the others get "Token is blacklisted" (Simple JWT checks and
  * inserts separately, so two can succeed).
  */
-export async function refreshAccessToken(context: ServiceContext, encoded: string): Promise<RefreshResult> {
+export async function refreshAccessToken(context: ServiceContext, encoded: string, options: RefreshOptions = {}): Promise<RefreshResult> {
   const { rotateRefreshTokens, blacklistAfterRotation, blacklistStore } = context.settings;
   const refresh = await RefreshToken.decode(context, encoded);
   const blacklistOld = async () => void (await blacklistStore?.blacklist(await outstandingRecord(context, refresh, encoded)));
   // null: the token names no user (every user check is skipped, and its row has no user).
-  const user = await checkTokenUser(context, refresh, blacklistStore && blacklistOld);
+  const user = options.checkUser === false ? undefined : await checkTokenUser(context, refresh, blacklistStore && blacklistOld);
   const consumed = await outstandingRecord(context, refresh, encoded, user);
   const result: RefreshResult = { access: refresh.accessToken().sign() };
   if (rotateRefreshTokens) {
