@@ -342,6 +342,17 @@ export interface operations {
                     "application/json": components["schemas"]["DetailErrorBody"];
                 };
             };
+            /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
+            429: {
+                headers: {
+                    /** @description Whole seconds until the next attempt may be made (the number in the body) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
             /** @description An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log */
             500: {
                 headers: {
@@ -681,6 +692,17 @@ export interface operations {
             /** @description The body is neither JSON nor a form, or has no Content-Type */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait */
+            429: {
+                headers: {
+                    /** @description Whole seconds until the next attempt may be made (the number in the body) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

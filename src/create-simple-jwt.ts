@@ -49,8 +49,11 @@ export interface SimpleJwt {
   forRequest(ctx: unknown): Promise<SimpleJwt>;
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
-  /** `POST /token` in code: credentials → `{refresh, access}`. */
-  obtainTokenPair(credentials: Credentials, request?: unknown): Promise<TokenPair>;
+  /**
+   * `POST /token` in code: credentials → `{refresh, access}`. `clientAddress` (e.g. `ctx.ip`) is
+   * what the login throttle counts per address; without it only the username is counted.
+   */
+  obtainTokenPair(credentials: Credentials, request?: unknown, clientAddress?: string): Promise<TokenPair>;
   /**
    * Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. With a blacklist
    * store the refresh token is recorded as outstanding, as `for_user` records it.
@@ -59,7 +62,7 @@ export interface SimpleJwt {
   /** `POST /token/refresh` in code. */
   refreshAccessToken(refresh: string): Promise<RefreshResult>;
   /** `POST /token/sliding` in code: credentials → `{token}`. */
-  obtainSlidingToken(credentials: Credentials, request?: unknown): Promise<SlidingTokenResult>;
+  obtainSlidingToken(credentials: Credentials, request?: unknown, clientAddress?: string): Promise<SlidingTokenResult>;
   /** Simple JWT's `SlidingToken.for_user(user)`, signed (and recorded, as above). */
   issueSlidingToken(user: AuthUser): Promise<string>;
   /** `POST /token/sliding/refresh` in code. */
@@ -135,13 +138,13 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     jwkSet: backend.jwkSet,
     forRequest: (ctx: unknown) => (tenants === undefined ? Promise.resolve(instance) : tenants.instanceFor(ctx)),
     context,
-    obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
+    obtainTokenPair: (credentials: Credentials, request?: unknown, clientAddress?: string) => obtainTokenPair(context, credentials, request, clientAddress),
     async issueTokenPair(user: AuthUser): Promise<TokenPair> {
       const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
       return { refresh: signed, access: refresh.accessToken().sign() };
     },
     refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
-    obtainSlidingToken: (credentials: Credentials, request?: unknown) => obtainSlidingToken(context, credentials, request),
+    obtainSlidingToken: (credentials: Credentials, request?: unknown, clientAddress?: string) => obtainSlidingToken(context, credentials, request, clientAddress),
     async issueSlidingToken(user: AuthUser): Promise<string> {
       return (await issueRecordedToken(context, SlidingToken, user)).signed;
     },

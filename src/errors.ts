@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'not_found'
   | 'permission_denied'
+  | 'csrf_failed'
+  | 'throttled'
   | 'service_unavailable'
   | 'server_error';
 
@@ -120,6 +122,35 @@ export class PermissionDeniedError extends SimpleJwtError {
   constructor() {
     const detail = 'You do not have permission to perform this action.';
     super('permission_denied', 403, detail, { detail });
+  }
+}
+
+/**
+ * 429: too many failed logins for this username or client address (DRF's Throttled): DRF's exact
+ * body, `{"detail": "Request was throttled. Expected available in 5 seconds."}` (its singular for
+ * 1), and `Retry-After` in whole seconds, both rounded up as DRF rounds them.
+ */
+export class ThrottledError extends SimpleJwtError {
+  /** Whole seconds until the next attempt may be made. */
+  readonly wait: number;
+  constructor(waitSeconds: number) {
+    const wait = Math.max(1, Math.ceil(waitSeconds));
+    const detail = `Request was throttled. Expected available in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
+    super('throttled', 429, detail, { detail });
+    this.wait = wait;
+    this.headers = { 'Retry-After': String(wait) };
+  }
+}
+
+/**
+ * 403: a request that authenticates with the refresh cookie failed the CSRF checks (no CSRF
+ * header, or an untrusted `Origin`). Shaped as DRF's `CSRF Failed: <reason>` PermissionDenied
+ * body, `{"detail": ...}`.
+ */
+export class CsrfError extends SimpleJwtError {
+  constructor(reason: string) {
+    const detail = `CSRF Failed: ${reason}`;
+    super('csrf_failed', 403, detail, { detail });
   }
 }
 

@@ -14,6 +14,7 @@ export type { Clock } from './clock.js';
 export {
   AccountError,
   AuthenticationError,
+  CsrfError,
   ExpiredTokenError,
   InternalError,
   NotAuthenticatedError,
@@ -21,6 +22,7 @@ export {
   ServiceUnavailableError,
   SettingsError,
   SimpleJwtError,
+  ThrottledError,
   TokenError,
   ValidationError,
 } from './errors.js';
@@ -48,6 +50,13 @@ export type { BlacklistMirrorOptions, MirrorState } from './stores/blacklist-mir
 export { CachedUserStore } from './stores/cached-user-store.js';
 export type { CachedUserStoreOptions } from './stores/cached-user-store.js';
 export { flushExpiredTokens, revokeUserTokens, blacklistTokenByJti, unblacklistTokenByJti } from './stores/revocation.js';
+export { MemoryLoginThrottleStore } from './throttle/memory-login-throttle-store.js';
+export type { MemoryLoginThrottleStoreOptions } from './throttle/memory-login-throttle-store.js';
+export type { LoginThrottleStore, ThrottleCharge, ThrottleEntry } from './throttle/login-throttle-store.js';
+export type { ThrottleRule } from './throttle/throttle-rule.js';
+export { KnexLoginThrottleStore } from './stores/knex-login-throttle-store.js';
+export type { LoginThrottleOptions } from './settings.js';
+export type { RefreshCookieOptions } from './cookies/refresh-cookie-settings.js';
 export { koaAuthentication } from './koa/authentication-module.js';
 export type { Register, RegisteredUser, SimpleJwtState } from './koa/state.js';
 export type { ProtectOptions, UnlessOptions, PathRule } from './koa/protect.js';

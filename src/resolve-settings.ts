@@ -10,6 +10,8 @@ import type { TokenClass } from './tokens/token.js';
 import { AccessToken } from './tokens/access-token.js';
 import { RefreshToken } from './tokens/refresh-token.js';
 import { Token } from './tokens/token.js';
+import { resolveLoginThrottle } from './throttle/resolve-login-throttle.js';
+import { resolveRefreshCookie } from './cookies/refresh-cookie-settings.js';
 
 type OptionName = keyof SimpleJwtOptions;
 
@@ -51,6 +53,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'signingKeys', 'kidHeader', 'jwksMaxAge', 'jwkCooldownSeconds', 'keyResolver',
   'statelessSecurityNames', 'securityProfiles', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
   'locale', 'acceptLanguage',
+  'loginThrottle', 'refreshCookie',
   'logger',
 ]);
 
@@ -146,6 +149,8 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
     locale: locale(o.locale),
     acceptLanguage: bool(o, 'acceptLanguage', false),
+    loginThrottle: resolveLoginThrottle(o.loginThrottle),
+    refreshCookie: resolveRefreshCookie(o.refreshCookie),
     logger: logger(o.logger),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');

@@ -5,6 +5,10 @@ import type { TokenClass } from './tokens/token.js';
 import type { BlacklistStore } from './stores/blacklist-store.js';
 import type { SigningKeyInput } from './keys/key-set.js';
 import type { KeyResolver } from './keys/tenant-instances.js';
+import type { LoginThrottleStore } from './throttle/login-throttle-store.js';
+import type { LoginThrottleSettings } from './throttle/login-throttle.js';
+import type { ThrottleRule } from './throttle/throttle-rule.js';
+import type { RefreshCookieOptions, RefreshCookieSettings } from './cookies/refresh-cookie-settings.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -167,6 +171,20 @@ export interface SimpleJwtOptions {
    */
   acceptLanguage?: boolean;
   /**
+   * Login throttling on the obtain endpoints, checked before any password is hashed: per
+   * username 5 failures, then waits of 60 s doubling to 15 min; per client address 50. Throttled
+   * attempts get DRF's 429. Default on, counted in memory; `{ store: new KnexLoginThrottleStore(knex) }`
+   * counts across instances; `false` turns it off. `username` or `address` may change a budget
+   * (`{ failures: 10 }`) or turn one off (`false`).
+   */
+  loginThrottle?: false | LoginThrottleOptions;
+  /**
+   * Also hand out the refresh (or sliding) token in an HttpOnly cookie, read it back on refresh
+   * and blacklist, with CSRF checks for requests that use it. Default off: `true` takes
+   * `__Host-refresh`, `SameSite=Strict`, the header `X-CSRF-Protection`.
+   */
+  refreshCookie?: boolean | RefreshCookieOptions;
+  /**
    * Where startup warnings go (e.g. `rotateRefreshTokens` without a blacklist store). Default
    * `console`; pass your logger (pino, winston: anything with `warn(message)`).
    */
@@ -176,6 +194,16 @@ export interface SimpleJwtOptions {
 /** What the library logs through: a `warn(message)` method. */
 export interface Logger {
   warn(message: string): void;
+}
+
+/** The `loginThrottle` option. */
+export interface LoginThrottleOptions {
+  /** Where attempts are counted. Default a `MemoryLoginThrottleStore` (one process). */
+  store?: LoginThrottleStore;
+  /** The per-username budget, or false. Default `{ failures: 5, windowSeconds: 900, delaySeconds: 60, maxDelaySeconds: 900 }`. */
+  username?: false | Partial<ThrottleRule>;
+  /** The per-client-address budget, or false. Default as `username` with `failures: 50`. */
+  address?: false | Partial<ThrottleRule>;
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -232,6 +260,8 @@ export interface ResolvedSettings {
   /** A code from Simple JWT's catalogues in Django's form (`'es-ar'`), or `'en'`. */
   readonly locale: string;
   readonly acceptLanguage: boolean;
+  readonly loginThrottle: LoginThrottleSettings | false;
+  readonly refreshCookie: RefreshCookieSettings | false;
   readonly logger: Logger;
 }
 

@@ -14,7 +14,8 @@ import {
   SlidingToken,
 } from '../../src/index.js';
 import { RegisterRoutes } from './generated/routes.js';
-import type { OpenApiDocument } from '../../src/index.js';
+import { loginPage } from './login-page.js';
+import type { OpenApiDocument, OpenApiDocumentOptions } from '../../src/index.js';
 import type { Knex } from 'knex';
 import type { SimpleJwtOptions, UserStore } from '../../src/index.js';
 
@@ -71,9 +72,11 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   const jwksPath = jwt.jwkSet.keys.length > 0 ? JWKS_PATH : undefined;
   if (jwksPath !== undefined) app.use(jwksRoute({ path: jwksPath, jwt }));
   // 6. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
-  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath);
+  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath, jwt.settings.refreshCookie);
   app.use(openApiRoute({ path: '/api/openapi.json', document }));
   app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
+  // 5. A login page at / for the refresh cookie (refreshCookie setting): examples/demo/public/.
+  app.use(loginPage());
   return { app, users };
 }
 
@@ -85,7 +88,13 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
  * const document = demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true);
  * Object.keys(document.paths); // ['/me', '/me/sliding', '/me/any', '/token/sliding', ..., '/token/blacklist']
  */
-export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean, usernameField = 'username', jwksPath?: string): OpenApiDocument {
+export function demoOpenApiDocument(
+  securityNames: readonly string[],
+  blacklist: boolean,
+  usernameField = 'username',
+  jwksPath?: string,
+  refreshCookie: OpenApiDocumentOptions['refreshCookie'] = false,
+): OpenApiDocument {
   const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
-  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, ...(jwksPath === undefined ? {} : { jwksPath }) }));
+  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, refreshCookie, ...(jwksPath === undefined ? {} : { jwksPath }) }));
 }

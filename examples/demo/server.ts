@@ -23,7 +23,7 @@ const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), {
 // Users in memory too, forgotten on every change to their row (the auth_user trigger's NOTIFY):
 // authenticated requests do no database I/O once a user has been seen.
 const cachedUsers = await CachedUserStore.start(new KnexUserStore(db.knex), { connection: db.connectionString });
-const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist, ...(demoKey ? { algorithm: 'EdDSA' as const, signingKeys: [demoKey.pem] } : {}) }, userStore: () => cachedUsers });
+const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist, refreshCookie: true, ...(demoKey ? { algorithm: 'EdDSA' as const, signingKeys: [demoKey.pem] } : {}) }, userStore: () => cachedUsers });
 
 const username = 'demo';
 const password = 'demo-password';
@@ -33,7 +33,7 @@ const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${port}/api`;
   console.log(`koa-simple-jwt demo on ${base} (database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'})
 
-Seeded user: ${username} / ${password}. API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json).${demoKey ? `
+Seeded user: ${username} / ${password}. Login page (refresh token in an HttpOnly cookie): http://localhost:${port}/. API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json).${demoKey ? `
 JWK Set (the public key, for a resource server's jwkUrl): http://127.0.0.1:${port}${JWKS_PATH}` : ''}
 Try:
 

@@ -17,6 +17,7 @@ import { listTokensCommand } from './commands/list-tokens.js';
 import { migrateCommand } from './commands/migrate.js';
 import { revokeUserCommand } from './commands/revoke-user.js';
 import { tsoaTemplateCommand } from './commands/tsoa-template.js';
+import { clearThrottlesCommand, listThrottlesCommand } from './commands/throttles.js';
 
 const PROGRAM = 'koa-simple-jwt';
 
@@ -31,6 +32,8 @@ const COMMANDS: readonly CliCommand[] = [
   blacklistCommand,
   unblacklistCommand,
   listTokensCommand,
+  listThrottlesCommand,
+  clearThrottlesCommand,
   tsoaTemplateCommand,
   generateKeyCommand,
   thumbprintCommand,

@@ -10,6 +10,7 @@ import {
   EXAMPLE_REQUEST_TOO_LARGE,
   EXAMPLE_SERVER_ERROR,
   EXAMPLE_SERVICE_UNAVAILABLE,
+  EXAMPLE_THROTTLED,
   EXAMPLE_UNSUPPORTED_MEDIA_TYPE,
 } from './token-examples.js';
 import type { Request as KoaRequest } from 'koa';
@@ -56,12 +57,14 @@ export class TokenController extends Controller {
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_PARSE_ERROR)
   @Response<FieldErrors | DetailErrorBody>(400, 'A field is missing, blank, null or not a string; or the body is not a JSON object', EXAMPLE_NOT_A_DICTIONARY)
   @Response<AccountErrorBody>(401, 'No active account matches the credentials', { detail: 'No active account found with the given credentials' })
+  @Response<DetailErrorBody>(429, 'Too many failed logins for this username or client address (loginThrottle); `Retry-After` gives the seconds to wait', EXAMPLE_THROTTLED)
   @Response<DetailErrorBody>(415, 'The body is neither JSON nor a form, or has no Content-Type', EXAMPLE_UNSUPPORTED_MEDIA_TYPE)
   @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: TokenObtainPairRequest, @Request() request: KoaRequest): Promise<TokenPairResponse> {
-    return this.jwt.obtainTokenPair(body, request.ctx);
+    // ctx.ip: the socket's address, or X-Forwarded-For's when the app sets `app.proxy`.
+    return this.jwt.obtainTokenPair(body, request.ctx, request.ctx.ip);
   }
 
   /**

@@ -35,3 +35,5 @@ export const EXAMPLE_SERVER_ERROR = { detail: 'A server error occurred.', code: 
 export const EXAMPLE_PARSE_ERROR = { detail: 'JSON parse error - Unexpected end of JSON input' };
 /** 400 body for a JSON body that is not an object. */
 export const EXAMPLE_NOT_A_DICTIONARY = { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] };
+
+export const EXAMPLE_THROTTLED = { detail: 'Request was throttled. Expected available in 60 seconds.' };

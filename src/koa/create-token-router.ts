@@ -8,6 +8,7 @@ import { createErrorMiddleware } from './error-middleware.js';
 import { sendJson } from './send-json.js';
 import { markClientAbort } from './client-abort.js';
 import { tokenViewMetadata } from './token-view-metadata.js';
+import { refreshCookieTransport } from './refresh-cookie-transport.js';
 import type { Context, Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
@@ -108,6 +109,8 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     contentTypeGuard(),
     drfBodyParser(),
   );
+  const { refreshCookie, clock } = instance.settings;
+  if (refreshCookie) router.use(refreshCookieTransport(refreshCookie, clock, (options.prefix ?? '').replace(/\/+$/, '')));
   RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
   const prefix = options.prefix ?? '';
   /**

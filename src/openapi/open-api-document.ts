@@ -10,6 +10,9 @@ import { NINJA_CONTROLLER_PATHS, NINJA_CONTROLLERS } from '../profiles/ninja-jwt
 import type { OpenApiDocument } from './open-api-types.js';
 import type { WireProfile } from '../settings.js';
 import type { NinjaController } from '../profiles/ninja-jwt/ninja-jwt-profile.js';
+import { describeRefreshCookie, REFRESH_COOKIE_SCHEME } from './describe-refresh-cookie.js';
+import { resolveRefreshCookie } from '../cookies/refresh-cookie-settings.js';
+import type { RefreshCookieOptions, RefreshCookieSettings } from '../cookies/refresh-cookie-settings.js';
 
 /** Options of {@link openApiDocument}. */
 export interface OpenApiDocumentOptions {
@@ -44,6 +47,13 @@ export interface OpenApiDocumentOptions {
    * see `TokenRouterOptions.blacklist`). With `false` the path is left out. Default `true`.
    */
   blacklist?: boolean;
+  /**
+   * The app's `refreshCookie` setting (`jwt.settings.refreshCookie`): when on, the document
+   * describes the cookie (an `apiKey` scheme `in: cookie` named `refreshCookie`, the `Set-Cookie`
+   * response header, the CSRF header parameter and its 403, and with `refreshInBody: false` pair
+   * bodies without `refresh`). Default off.
+   */
+  refreshCookie?: boolean | RefreshCookieOptions | RefreshCookieSettings;
   /**
    * The wire the routes speak: `'ninja-jwt'` gives the document of `jwt.routes({ profile:
    * 'ninja-jwt' })` (`spec/ninja-jwt.json`: `/token/pair`, ...), whose security schemes are HTTP
@@ -115,6 +125,14 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   for (const name of securityNames) schemes[name] = securityScheme(name, headerTypes, header);
   document.components = { ...document.components, securitySchemes: schemes };
   if (options.jwksPath !== undefined) addJwksPath(document, normaliseMountPrefix(options.jwksPath, 'openApiDocument: jwksPath'), prefix);
+  // The cookie is a transport of the Simple JWT routes; the Ninja JWT profile's wire has none.
+  const cookie = refreshCookie(options.refreshCookie);
+  if (cookie && !ninja) {
+    if (securityNames.includes(REFRESH_COOKIE_SCHEME)) {
+      throw new TypeError(`openApiDocument: the security name "${REFRESH_COOKIE_SCHEME}" is taken by the refresh cookie's scheme; rename yours`);
+    }
+    describeRefreshCookie(document, cookie);
+  }
   return document;
 }
 
@@ -145,6 +163,15 @@ function securityScheme(name: string, headerTypes: readonly string[], header: st
       `A token accepted by the security name "${name}". Send ${first} as the \`${header}\` header${alternatives}: ` +
       'the value is the keyword, one space, then the token.',
   };
+}
+
+/** The `refreshCookie` option, as the setting takes it (resolved settings pass through). */
+function refreshCookie(value: OpenApiDocumentOptions['refreshCookie']): RefreshCookieSettings | false {
+  try {
+    return resolveRefreshCookie(value);
+  } catch (error) {
+    throw new TypeError(`openApiDocument: ${(error as Error).message.replace(/^koa-simple-jwt: invalid setting "refreshCookie": /, 'refreshCookie: ')}`);
+  }
 }
 
 /** `authHeaderTypes` as the setting takes it: one keyword or a non-empty list, without spaces. */

@@ -12,8 +12,8 @@ export interface SlidingTokenResult {
  * `POST /token/sliding`: credentials in, one sliding token out; failures exactly as the pair
  * endpoint (Simple JWT's `TokenObtainSlidingSerializer`).
  */
-export async function obtainSlidingToken(context: ServiceContext, credentials: Credentials, request: unknown): Promise<SlidingTokenResult> {
-  const user = await authenticateCredentials(context, credentials, request);
+export async function obtainSlidingToken(context: ServiceContext, credentials: Credentials, request: unknown, clientAddress?: string): Promise<SlidingTokenResult> {
+  const user = await authenticateCredentials(context, credentials, request, clientAddress);
   const { signed } = await issueRecordedToken(context, SlidingToken, user);
   await recordLogin(context, user, request);
   return { token: signed };

@@ -5,6 +5,7 @@ import type { TokenClass, Token } from '../tokens/token.js';
 import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 import type { AuthUser, Credentials } from '../stores/user-store.js';
+import { admitLogin, settleLogin } from '../throttle/login-throttle.js';
 
 export const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 
@@ -15,7 +16,8 @@ export interface TokenPair {
 }
 
 /**
- * Checks credentials the way Simple JWT's `TokenObtainSerializer` does: the store authenticates,
+ * Checks credentials the way Simple JWT's `TokenObtainSerializer` does, after the login throttle
+ * has admitted the attempt (a 429 otherwise, before any password is hashed): the store authenticates,
  * the authentication rule must pass, otherwise `onLoginFailed` runs with the password masked and
  * the answer is 401 "No active account found with the given credentials" whatever the cause.
  * With `updateLastLogin`, `onLoginSuccess` (default: the store's `updateLastLogin`) runs after.
@@ -24,9 +26,12 @@ export async function authenticateCredentials(
   context: ServiceContext,
   credentials: Credentials,
   request: unknown,
+  clientAddress?: string,
 ): Promise<AuthUser> {
   const { settings, userStore } = context;
   if (!userStore) throw new SettingsError('userStore', 'the obtain endpoints need a user store');
+  const throttle = settings.loginThrottle;
+  const ticket = throttle ? await admitLogin(throttle, settings.clock, credentials.username, clientAddress) : undefined;
   const user = await userStore.authenticate(credentials);
   if (!user || !settings.userAuthenticationRule(user)) {
     if (settings.onLoginFailed) {
@@ -35,6 +40,7 @@ export async function authenticateCredentials(
     }
     throw new AccountError('no_active_account', NO_ACTIVE_ACCOUNT);
   }
+  if (throttle && ticket) await settleLogin(throttle, ticket);
   return user;
 }
 
@@ -73,10 +79,10 @@ export async function issueRecordedToken<T extends Token>(context: ServiceContex
  * refresh token, so it carries the same user id and custom claims.
  *
  * @example
- * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx);
+ * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx, ctx.ip);
  */
-export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown): Promise<TokenPair> {
-  const user = await authenticateCredentials(context, credentials, request);
+export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown, clientAddress?: string): Promise<TokenPair> {
+  const user = await authenticateCredentials(context, credentials, request, clientAddress);
   const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
   await recordLogin(context, user, request);
   return { refresh: signed, access: refresh.accessToken().sign() };

@@ -79,7 +79,13 @@ test('every operation documents 400, 401, 413, 415, 500 and 503 with the bodies 
   const tokenEndpoints = ['token_refresh', 'token_refresh_sliding'];
   for (const { operation } of operations) {
     const id = operation.operationId ?? '';
-    assert.deepEqual(Object.keys(operation.responses).sort(), ['200', '400', '401', '413', '415', '500', '503'], id);
+    // The obtain operations are throttled (loginThrottle): 429 with Retry-After.
+    const throttled = id.startsWith('token_obtain') ? ['429'] : [];
+    assert.deepEqual(Object.keys(operation.responses).sort(), ['200', '400', '401', '413', '415', ...throttled, '500', '503'], id);
+    for (const status of throttled) {
+      assert.deepEqual(refs(operation, status), ['DetailErrorBody'], `${id} ${status}`);
+      assert.ok((operation.responses[status] as { headers?: Record<string, unknown> }).headers?.['Retry-After'], `${id} 429: Retry-After`);
+    }
     const content = operation.requestBody?.content ?? {};
     assert.deepEqual(Object.keys(content), ['application/json', 'application/x-www-form-urlencoded'], id);
     assert.deepEqual(content['application/x-www-form-urlencoded']?.schema, content['application/json']?.schema, `${id}: one schema for both`);

@@ -57,7 +57,7 @@ export class NinjaPairController extends Controller {
   @Response<NinjaDetailBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<NinjaDetailBody>(500, 'An unexpected failure: the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: NinjaTokenObtainRequest, @Request() request: KoaRequest): Promise<NinjaTokenPairResponse> {
-    const pair = await this.jwt.obtainTokenPair(body, request.ctx);
+    const pair = await this.jwt.obtainTokenPair(body, request.ctx, request.ctx.ip);
     return { [this.jwt.settings.usernameField]: body.username, ...pair } as unknown as NinjaTokenPairResponse;
   }
 

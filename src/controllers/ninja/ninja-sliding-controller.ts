@@ -53,7 +53,7 @@ export class NinjaSlidingController extends Controller {
   @Response<NinjaDetailBody>(503, 'The user store (or the blacklist store, which records issued sliding tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<NinjaDetailBody>(500, 'An unexpected failure: the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainSliding(@Body() body: NinjaTokenObtainRequest, @Request() request: KoaRequest): Promise<NinjaSlidingObtainResponse> {
-    const { token } = await this.jwt.obtainSlidingToken(body, request.ctx);
+    const { token } = await this.jwt.obtainSlidingToken(body, request.ctx, request.ctx.ip);
     return { [this.jwt.settings.usernameField]: body.username, token } as unknown as NinjaSlidingObtainResponse;
   }
 
