@@ -1,10 +1,9 @@
 import { resolveSettings } from './resolve-settings.js';
 import { createTokenBackend } from './backend/create-token-backend.js';
 import { SettingsError } from './errors.js';
-import { RefreshToken } from './tokens/refresh-token.js';
 import { UntypedToken } from './tokens/untyped-token.js';
 import { decodeToken } from './tokens/token.js';
-import { issueRecordedToken, obtainTokenPair } from './services/obtain-token-pair.js';
+import { issueRecordedToken, issueTokenPair, obtainTokenPair } from './services/obtain-token-pair.js';
 import { refreshAccessToken } from './services/refresh-access-token.js';
 import { verifyToken } from './services/verify-token.js';
 import { obtainSlidingToken } from './services/obtain-sliding-token.js';
@@ -26,6 +25,7 @@ import type { Authenticated } from './authentication/authenticate-request.js';
 import type { Token, TokenClass } from './tokens/token.js';
 import type { AuthUser, Credentials } from './stores/user-store.js';
 import type { TokenRouterOptions } from './koa/create-token-router.js';
+import type { ClientInfo } from './families/family-store.js';
 
 /**
  * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
@@ -36,14 +36,14 @@ export interface SimpleJwt {
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
   /** `POST /token` in code: credentials → `{refresh, access}`. */
-  obtainTokenPair(credentials: Credentials, request?: unknown): Promise<TokenPair>;
+  obtainTokenPair(credentials: Credentials, request?: unknown, client?: ClientInfo): Promise<TokenPair>;
   /**
    * Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. With a blacklist
    * store the refresh token is recorded as outstanding, as `for_user` records it.
    */
-  issueTokenPair(user: AuthUser): Promise<TokenPair>;
-  /** `POST /token/refresh` in code. */
-  refreshAccessToken(refresh: string): Promise<RefreshResult>;
+  issueTokenPair(user: AuthUser, client?: ClientInfo): Promise<TokenPair>;
+  /** `POST /token/refresh` in code (`client`: who asks, for `onReuseDetected`). */
+  refreshAccessToken(refresh: string, client?: ClientInfo): Promise<RefreshResult>;
   /** `POST /token/sliding` in code: credentials → `{token}`. */
   obtainSlidingToken(credentials: Credentials, request?: unknown): Promise<SlidingTokenResult>;
   /** Simple JWT's `SlidingToken.for_user(user)`, signed (and recorded, as above). */
@@ -86,12 +86,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
   const instance: SimpleJwt = Object.freeze({
     settings,
     context,
-    obtainTokenPair: (credentials: Credentials, request?: unknown) => obtainTokenPair(context, credentials, request),
-    async issueTokenPair(user: AuthUser): Promise<TokenPair> {
-      const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
-      return { refresh: signed, access: refresh.accessToken().sign() };
-    },
-    refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
+    obtainTokenPair: (credentials: Credentials, request?: unknown, client?: ClientInfo) => obtainTokenPair(context, credentials, request, client),
+    issueTokenPair: (user: AuthUser, client?: ClientInfo) => issueTokenPair(context, user, client),
+    refreshAccessToken: (refresh: string, client?: ClientInfo) => refreshAccessToken(context, refresh, client),
     obtainSlidingToken: (credentials: Credentials, request?: unknown) => obtainSlidingToken(context, credentials, request),
     async issueSlidingToken(user: AuthUser): Promise<string> {
       return (await issueRecordedToken(context, SlidingToken, user)).signed;

@@ -5,6 +5,8 @@ import type { TokenClass, Token } from '../tokens/token.js';
 import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 import type { AuthUser, Credentials } from '../stores/user-store.js';
+import { jtiOf, startFamily } from '../families/family-rotation.js';
+import type { ClientInfo } from '../families/family-store.js';
 
 export const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 
@@ -75,9 +77,20 @@ export async function issueRecordedToken<T extends Token>(context: ServiceContex
  * @example
  * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx);
  */
-export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown): Promise<TokenPair> {
+export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown, client: ClientInfo = {}): Promise<TokenPair> {
   const user = await authenticateCredentials(context, credentials, request);
-  const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
+  const pair = await issueTokenPair(context, user, client);
   await recordLogin(context, user, request);
-  return { refresh: signed, access: refresh.accessToken().sign() };
+  return pair;
+}
+
+/**
+ * A recorded refresh token for `user` and its access token; with a family store the pair starts
+ * a family (a session), remembering the client's user agent and a hash of its IP.
+ */
+export async function issueTokenPair(context: ServiceContext, user: AuthUser, client: ClientInfo = {}): Promise<TokenPair> {
+  const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
+  const access = refresh.accessToken();
+  await startFamily(context, refresh, signed, jtiOf(context, access), client);
+  return { refresh: signed, access: access.sign() };
 }

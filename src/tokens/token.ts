@@ -100,11 +100,29 @@ export abstract class Token {
       // without an id); we say "Token has no id" first, then ask the blacklist.
       const jti = jtiClaim === null ? undefined : this.payload[jtiClaim];
       if (typeof jti !== 'string' || jti === '') throw new TokenError('Token has no id');
-      if (await blacklistStore.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
+      if (await blacklistStore.isBlacklisted(jti)) throw new BlacklistedTokenError(this);
     }
     this.checkExp('exp');
     if (jtiClaim !== null && !(jtiClaim in this.payload)) throw new TokenError('Token has no id');
     if (this.context.settings.tokenTypeClaim !== null) this.verifyTokenType();
+    if (this.context.settings.familyStore) await this.checkRevokedBefore();
+  }
+
+  /**
+   * "Log out everywhere" reaches every token, access tokens included: a token whose `iat` is
+   * earlier than its user's `revoked_before` is refused with Simple JWT's wording for a revoked
+   * token, "Token is blacklisted" (a token without `iat` cannot prove it is newer). The family
+   * store answers from memory, so this costs no I/O per request.
+   */
+  protected async checkRevokedBefore(): Promise<void> {
+    const { familyStore, userIdClaim } = this.context.settings;
+    const userId = this.payload[userIdClaim];
+    if (familyStore === undefined || (typeof userId !== 'string' && typeof userId !== 'number')) return;
+    const answer = familyStore.revokedBefore(String(userId));
+    const before = answer !== null && typeof answer === 'object' ? await answer : answer;
+    if (before === null) return;
+    const iat = this.payload.iat;
+    if (typeof iat !== 'number' || iat * 1000 < before) throw new TokenError('Token is blacklisted');
   }
 
   /** The type claim must equal this class's type. */
@@ -197,6 +215,18 @@ export abstract class Token {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new TokenError('Token is invalid');
     const limit = currentTime.getTime() / 1000 - this.context.settings.leeway;
     if (value <= limit) throw new TokenError(`Token '${claim}' claim has expired`);
+  }
+}
+
+/**
+ * The blacklist refused a token (401 "Token is blacklisted"). It carries the token, whose
+ * signature was verified, so reuse detection can tell a retry from a replay.
+ */
+export class BlacklistedTokenError extends TokenError {
+  readonly token: Token;
+  constructor(token: Token) {
+    super('Token is blacklisted');
+    this.token = token;
   }
 }
 
