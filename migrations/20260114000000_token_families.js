@@ -34,11 +34,8 @@ export async function up(knex) {
     table.text('user_agent').nullable();
     table.string('ip_hash', 64).nullable();
     table.timestamp('revoked_at', { useTz: true }).nullable();
-    // When every token of the family has expired: the flush deletes the family after it.
-    table.timestamp('expires_at', { useTz: true }).notNullable();
     // The sessions listing and "log out everywhere" look families up by user.
     table.index(['user_id'], `${FAMILY}_user_id_index`);
-    table.index(['expires_at'], `${FAMILY}_expires_at_index`);
   });
   await knex.schema.createTable(FAMILY_TOKEN, (table) => {
     table.string('jti', 255).primary();
@@ -48,8 +45,9 @@ export async function up(knex) {
     table.text('successor_token').nullable();
     table.timestamp('rotated_at', { useTz: true }).nullable();
     table.timestamp('expires_at', { useTz: true }).notNullable();
-    // Revoking a family finds its tokens by family.
+    // Revoking a family finds its tokens by family; the flush finds expired rows.
     table.index(['family_id'], `${FAMILY_TOKEN}_family_id_index`);
+    table.index(['expires_at'], `${FAMILY_TOKEN}_expires_at_index`);
   });
   await knex.schema.createTable(REVOCATION, (table) => {
     table.string('user_id', 255).primary();

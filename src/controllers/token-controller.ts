@@ -1,5 +1,6 @@
 import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { bodyFields, credentialFields } from '../koa/body-fields.js';
+import { clientInfo } from '../koa/client-info.js';
 import {
   EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_NOT_A_DICTIONARY,
@@ -61,7 +62,7 @@ export class TokenController extends Controller {
   @Response<DetailErrorBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: TokenObtainPairRequest, @Request() request: KoaRequest): Promise<TokenPairResponse> {
-    return this.jwt.obtainTokenPair(body, request.ctx);
+    return this.jwt.obtainTokenPair(body, request.ctx, clientInfo(request.ctx));
   }
 
   /**
@@ -92,8 +93,8 @@ export class TokenController extends Controller {
   @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The user store or the blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
-  public async refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
-    return this.jwt.refreshAccessToken(body.refresh);
+  public async refresh(@Body() body: TokenRefreshRequest, @Request() request: KoaRequest): Promise<TokenRefreshResponse> {
+    return this.jwt.refreshAccessToken(body.refresh, clientInfo(request.ctx));
   }
 
   /**

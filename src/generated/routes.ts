@@ -253,6 +253,7 @@ export function RegisterRoutes(router: KoaRouter) {
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTokenController_refresh: Record<string, TsoaRoute.ParameterSchema> = {
                 body: {"in":"body","name":"body","required":true,"ref":"TokenRefreshRequest"},
+                request: {"in":"request","name":"request","required":true,"dataType":"object"},
         };
         router.post('/token/refresh',
             ...(fetchMiddlewares<Middleware>(TokenController)),
