@@ -119,7 +119,11 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       if (blacklist && !settings.blacklistStore) {
         throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store (e.g. new KnexBlacklistStore(knex)); without one it would blacklist nothing');
       }
-      return createTokenRouter(instance, { ...routerOptions, blacklist });
+      const sessions = routerOptions?.sessions ?? settings.familyStore !== undefined;
+      if (sessions && !settings.familyStore) {
+        throw new SettingsError('familyStore', 'the sessions endpoints need a family store (e.g. await KnexFamilyStore.start(knex, { connection }))');
+      }
+      return createTokenRouter(instance, { ...routerOptions, blacklist, sessions });
     },
   });
   return instance;

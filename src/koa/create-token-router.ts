@@ -14,10 +14,14 @@ export interface TokenRouterOptions {
   prefix?: string;
   /** Mount `POST /token/blacklist`. Default: when a blacklist store is configured. */
   blacklist?: boolean;
+  /** Mount the sessions endpoints (`/token/sessions`, `/token/logout-all`). Default: when a family store is configured. */
+  sessions?: boolean;
 }
 
 /** Generated paths that are mounted only on request. */
 const BLACKLIST_PATH = '/token/blacklist';
+/** The sessions endpoints, as the generated routes register them. */
+const SESSION_PATHS = ['/token/sessions', '/token/sessions/:id', '/token/sessions/revoke-others', '/token/logout-all'];
 
 /**
  * A form body read as Django's `QueryDict` reads it: flat keys (`a[b]=1` is the key `a[b]`), and
@@ -91,7 +95,8 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
     contentTypeGuard(),
     drfBodyParser(),
   );
-  RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
+  const skip = new Set([...(options.blacklist ? [] : [BLACKLIST_PATH]), ...(options.sessions ? [] : SESSION_PATHS)]);
+  RegisterRoutes(skip.size === 0 ? router : withoutRoutes(router, skip));
   const allowed = router.allowedMethods();
   const methodNotAllowed: Middleware = async (ctx, next) => {
     await allowed(ctx as Parameters<typeof allowed>[0], next);

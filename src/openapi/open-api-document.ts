@@ -41,10 +41,18 @@ export interface OpenApiDocumentOptions {
    * see `TokenRouterOptions.blacklist`). With `false` the path is left out. Default `true`.
    */
   blacklist?: boolean;
+  /**
+   * Whether the app mounts the sessions endpoints (`/token/sessions`, `/token/logout-all`; it does
+   * when a family store is configured, see `TokenRouterOptions.sessions`). Default `false`: they
+   * are left out.
+   */
+  sessions?: boolean;
 }
 
 /** The path that `jwt.routes()` mounts only with a blacklist store. */
 const BLACKLIST_PATH = '/token/blacklist';
+/** The paths that `jwt.routes()` mounts only with a family store. */
+const SESSION_PATHS = ['/token/sessions', '/token/sessions/{id}', '/token/sessions/revoke-others', '/token/logout-all'];
 
 let parsed: OpenApiDocument | undefined;
 
@@ -83,6 +91,13 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   const header = authHeaderName(options.authHeaderName);
   const document = structuredClone(loadSpec());
   if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
+  if (options.sessions !== true) {
+    for (const path of SESSION_PATHS) delete document.paths[path];
+    document.tags = document.tags?.filter((tag) => tag.name !== 'sessions');
+    for (const name of ['SessionResponse', 'RevokedSessionsResponse']) delete document.components?.schemas?.[name];
+    // The scheme the sessions operations refer to; the app's own names are added below.
+    delete document.components?.securitySchemes?.jwt;
+  }
   const usernameField = options.usernameField ?? 'username';
   if (typeof usernameField !== 'string' || usernameField === '' || usernameField === 'password') {
     throw new TypeError(`openApiDocument: usernameField must be a non-empty string other than "password", got ${JSON.stringify(usernameField)}`);
