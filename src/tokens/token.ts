@@ -109,9 +109,10 @@ export abstract class Token {
   }
 
   /**
-   * "Log out everywhere" reaches every token, access tokens included: a token whose `iat` is
-   * earlier than its user's `revoked_before` is refused with Simple JWT's wording for a revoked
-   * token, "Token is blacklisted" (a token without `iat` cannot prove it is newer). The family
+   * "Log out everywhere" reaches every token, access tokens included: a token whose `iat` is not
+   * later than its user's `revoked_before` is refused with Simple JWT's wording for a revoked
+   * token, "Token is blacklisted" (a token without `iat` cannot prove it is newer). `iat` has
+   * one-second resolution, so a token issued in the revocation's second is refused too. The family
    * store answers from memory, so this costs no I/O per request.
    */
   protected async checkRevokedBefore(): Promise<void> {
@@ -122,7 +123,7 @@ export abstract class Token {
     const before = answer !== null && typeof answer === 'object' ? await answer : answer;
     if (before === null) return;
     const iat = this.payload.iat;
-    if (typeof iat !== 'number' || iat * 1000 < before) throw new TokenError('Token is blacklisted');
+    if (typeof iat !== 'number' || iat * 1000 <= before) throw new TokenError('Token is blacklisted');
   }
 
   /** The type claim must equal this class's type. */
