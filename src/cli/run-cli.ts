@@ -13,6 +13,7 @@ import { flushExpiredCommand } from './commands/flush-expired.js';
 import { listTokensCommand } from './commands/list-tokens.js';
 import { migrateCommand } from './commands/migrate.js';
 import { revokeUserCommand } from './commands/revoke-user.js';
+import { revokeSessionCommand, sessionsCommand } from './commands/sessions.js';
 import { tsoaTemplateCommand } from './commands/tsoa-template.js';
 
 const PROGRAM = 'koa-simple-jwt';
@@ -28,6 +29,8 @@ const COMMANDS: readonly CliCommand[] = [
   blacklistCommand,
   unblacklistCommand,
   listTokensCommand,
+  sessionsCommand,
+  revokeSessionCommand,
   tsoaTemplateCommand,
 ];
 
