@@ -11,6 +11,7 @@ export {
   ExpiredTokenError,
   InternalError,
   NotAuthenticatedError,
+  NotFoundError,
   PermissionDeniedError,
   ServiceUnavailableError,
   SettingsError,
@@ -41,6 +42,12 @@ export type { BlacklistMirrorOptions, MirrorState } from './stores/blacklist-mir
 export { CachedUserStore } from './stores/cached-user-store.js';
 export type { CachedUserStoreOptions } from './stores/cached-user-store.js';
 export { flushExpiredTokens, revokeUserTokens, blacklistTokenByJti, unblacklistTokenByJti } from './stores/revocation.js';
+// Refresh-token families, reuse detection, revoked_before and sessions (issue 14).
+export type { ClientInfo, ConsumedToken, FamilyMember, FamilySession, FamilyStore, NewFamily, RotationClaim } from './families/family-store.js';
+export type { ReuseDetectedEvent, ReuseDetectedHook } from './families/reuse-detected.js';
+export type { Session } from './families/sessions.js';
+export { KnexFamilyStore } from './postgres/knex-family-store.js';
+export type { KnexFamilyStoreOptions, KnexFamilyStoreStartOptions } from './postgres/knex-family-store.js';
 export { koaAuthentication } from './koa/authentication-module.js';
 export type { TokenRouterOptions } from './koa/create-token-router.js';
 export { openApiDocument } from './openapi/open-api-document.js';
