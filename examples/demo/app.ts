@@ -57,7 +57,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   RegisterRoutes(router);
   app.use(router.routes()).use(router.allowedMethods());
   // 4. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
-  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField);
+  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwt.settings.familyStore !== undefined);
   app.use(openApiRoute({ path: '/api/openapi.json', document }));
   app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
   return { app, users };
@@ -71,7 +71,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
  * const document = demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true);
  * Object.keys(document.paths); // ['/me', '/me/sliding', '/me/any', '/token/sliding', ..., '/token/blacklist']
  */
-export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean, usernameField = 'username'): OpenApiDocument {
+export function demoOpenApiDocument(securityNames: readonly string[], blacklist: boolean, usernameField = 'username', sessions = false): OpenApiDocument {
   const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
-  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField }));
+  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, sessions }));
 }
