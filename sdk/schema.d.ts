@@ -133,6 +133,11 @@ export interface paths {
          *     and of concurrent refreshes of one token exactly one succeeds. The token's user must still
          *     exist and be active (401 `No active account found for the given token.` otherwise) and, with
          *     `checkRevokeToken`, must not have changed their password since the token was issued.
+         *
+         *     With reuse detection (a family store), a refresh token already rotated and sent again within
+         *     `reuseGraceSeconds` (default 10) of its rotation gets the same new refresh token back, with a
+         *     fresh access token (a safe retry); sent again later, it revokes its whole session (every
+         *     refresh token of that login) and answers 401 `Token is blacklisted`.
          */
         post: operations["token_refresh"];
         delete?: never;
