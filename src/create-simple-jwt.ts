@@ -12,7 +12,9 @@ import { blacklistToken } from './services/blacklist-token.js';
 import { SlidingToken } from './tokens/sliding-token.js';
 import { VerifiedTokenCache } from './tokens/verified-token-cache.js';
 import { authenticateRequest } from './authentication/authenticate-request.js';
-import { createTokenRouter } from './koa/create-token-router.js';
+import { createTokenRouter, reserveBody } from './koa/create-token-router.js';
+import { createProtect } from './koa/protect.js';
+import { createAllowedMethods } from './koa/allowed-methods.js';
 import { createErrorMiddleware } from './koa/error-middleware.js';
 import { attachInstance } from './koa/instance-context.js';
 import type { Middleware } from 'koa';
@@ -24,7 +26,9 @@ import type { SlidingTokenResult } from './services/obtain-sliding-token.js';
 import type { Authenticated } from './authentication/authenticate-request.js';
 import type { Token, TokenClass } from './tokens/token.js';
 import type { AuthUser, Credentials } from './stores/user-store.js';
-import type { TokenRouterOptions } from './koa/create-token-router.js';
+import type { TokenRouter, TokenRouterOptions } from './koa/create-token-router.js';
+import type { ProtectOptions } from './koa/protect.js';
+import type { Router } from '@koa/router';
 import type { ClientInfo } from './families/family-store.js';
 
 /**
@@ -59,12 +63,39 @@ export interface SimpleJwt {
   /** The authentication pipeline for one security name, given the auth header's value. */
   authenticate(header: string | undefined, securityName: string, scopes?: readonly string[]): Promise<Authenticated>;
   /**
-   * Koa middleware to put before routes protected with `@Security`: makes this instance reachable
-   * to the tsoa authentication module and renders our errors as Simple JWT's JSON bodies.
+   * Koa middleware to put first, before any body parser and any route protected with `@Security`:
+   * makes this instance reachable to the tsoa authentication module and renders the errors it
+   * owns (authentication's 401/403/503, as Simple JWT's JSON bodies). Everything else thrown below
+   * it (`ctx.throw(404)`, the app's own validation errors) is rethrown untouched, for the app's
+   * error handler or Koa's. Requests to the token routes skip an app-wide body parser mounted
+   * after it: the routes read their bodies as DRF does.
    */
   middleware(): Middleware;
   /** The tsoa-generated token routes, mounted under `prefix`. */
   routes(options?: TokenRouterOptions): Middleware;
+  /**
+   * `@Security(securityName, scopes)` as plain Koa middleware, for apps (or routes) not on tsoa:
+   * the same pipeline and bodies; `unless` leaves paths or methods open (koa-jwt's `unless`).
+   *
+   * @example
+   * app.use(jwt.protect('jwt', { unless: { path: ['/health', /^\/public\//] } }));
+   * router.get('/me', (ctx) => { ctx.body = { username: ctx.state.user!.username }; });
+   */
+  protect(securityName?: string, options?: ProtectOptions): Middleware;
+  /**
+   * A router's `allowedMethods()` answered as DRF does: JSON 405 with `Allow`, and for `@Security`
+   * routes (generated with our tsoa template) authentication first, so no token gives 401, not 405.
+   *
+   * @example
+   * app.use(router.routes()).use(jwt.allowedMethods(router));
+   */
+  allowedMethods(router: Router): Middleware;
+  /**
+   * The startup check: resolves when the stores can serve (their tables exist, the database
+   * answers, listening stores are in sync); otherwise rejects with an Error naming the fix (e.g.
+   * "run `npx koa-simple-jwt migrate`"). Await it before `app.listen()`.
+   */
+  ready(): Promise<void>;
 }
 
 /**
@@ -82,6 +113,8 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
   const verifiedTokens = settings.verifiedTokenCache ? new VerifiedTokenCache(settings.verifiedTokenCache) : undefined;
   const context: ServiceContext = Object.freeze({ settings, backend, userStore: settings.userStore, ...(verifiedTokens ? { verifiedTokens } : {}) });
   const headerType = settings.authHeaderTypes[0] ?? 'Bearer';
+  /** The token routers mounted so far, so that middleware() knows their paths. */
+  const tokenRouters: TokenRouter[] = [];
 
   const instance: SimpleJwt = Object.freeze({
     settings,
@@ -101,12 +134,18 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     authenticate: (header: string | undefined, securityName: string, scopes: readonly string[] = []) =>
       authenticateRequest(context, header, securityName, scopes),
     middleware(): Middleware {
-      const errors = createErrorMiddleware(headerType);
+      const errors = createErrorMiddleware(headerType, 'owned');
       // Not async itself: the error middleware's promise is the answer, one frame fewer per request.
       return function simpleJwt(ctx, next) {
         attachInstance(ctx, instance);
+        if (tokenRouters.length > 0 && tokenRouters.some((router) => router.serves(ctx.path))) reserveBody(ctx);
         return errors(ctx, next);
       };
+    },
+    protect: (securityName = 'jwt', protectOptions?: ProtectOptions) => createProtect(instance, securityName, protectOptions),
+    allowedMethods: (router: Router) => createAllowedMethods(router, headerType),
+    async ready(): Promise<void> {
+      await Promise.all([settings.userStore?.ready?.(), settings.blacklistStore?.ready?.(), settings.familyStore?.ready?.()]);
     },
     routes(routerOptions?: TokenRouterOptions): Middleware {
       if (!backend.canSign) {
@@ -123,8 +162,15 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       if (sessions && !settings.familyStore) {
         throw new SettingsError('familyStore', 'the sessions endpoints need a family store (e.g. await KnexFamilyStore.start(knex, { connection }))');
       }
-      return createTokenRouter(instance, { ...routerOptions, blacklist, sessions });
+      const router = createTokenRouter(instance, { ...routerOptions, blacklist, sessions });
+      tokenRouters.push(router);
+      return router.middleware;
     },
   });
+  if (settings.rotateRefreshTokens && !settings.blacklistStore) {
+    settings.logger.warn(
+      'koa-simple-jwt: rotateRefreshTokens is on without a blacklistStore: a refresh token stays valid after it is rotated, until it expires (add a blacklist store and blacklistAfterRotation to consume it)',
+    );
+  }
   return instance;
 }

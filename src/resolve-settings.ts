@@ -46,6 +46,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
   'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
+  'logger',
   'familyStore', 'reuseDetection', 'reuseGraceSeconds', 'familyMaxLifetime', 'onReuseDetected',
 ]);
 
@@ -130,6 +131,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
     clock: o.clock ?? systemClock,
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
+    logger: logger(o.logger),
     ...familySettings(o),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
@@ -306,4 +308,10 @@ function closestOption(input: string): string | undefined {
   const lower = input.toLowerCase().replace(/_/g, '');
   for (const known of KNOWN_OPTIONS) if (known.toLowerCase() === lower) return known;
   return undefined;
+}
+
+function logger(value: unknown): ResolvedSettings['logger'] {
+  if (value === undefined) return console;
+  if (typeof (value as { warn?: unknown } | null)?.warn !== 'function') throw new SettingsError('logger', 'expected an object with a warn(message) method');
+  return value as ResolvedSettings['logger'];
 }

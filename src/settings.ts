@@ -139,6 +139,16 @@ export interface SimpleJwtOptions {
    * are still checked on every request. `false` turns it off. Default `{ maxEntries: 10000 }`.
    */
   verifiedTokenCache?: false | { maxEntries?: number };
+  /**
+   * Where startup warnings go (e.g. `rotateRefreshTokens` without a blacklist store). Default
+   * `console`; pass your logger (pino, winston: anything with `warn(message)`).
+   */
+  logger?: Logger;
+}
+
+/** What the library logs through: a `warn(message)` method. */
+export interface Logger {
+  warn(message: string): void;
 }
 
 /** Settings after validation: every option resolved to a value, frozen. */
@@ -188,6 +198,7 @@ export interface ResolvedSettings {
   readonly statelessSecurityNames: readonly string[];
   readonly clock: Clock;
   readonly verifiedTokenCache: false | { readonly maxEntries: number };
+  readonly logger: Logger;
 }
 
 export type { AuthUser, Credentials };

@@ -33,6 +33,7 @@ test('the public entry point exports exactly this list', () => {
     'createTokenBackend',
     'docsRoute',
     'flushExpiredTokens',
+    'hidePasswordHash',
     'koaAuthentication',
     'makeDjangoPassword',
     'mergeOpenApi',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Koa from 'koa';
 import { Router } from '@koa/router';
+import bodyParser from 'koa-bodyparser';
 import {
   AccessToken,
   createSimpleJwt,
@@ -48,14 +49,17 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   });
 
   const app = new Koa();
-  // 1. Makes the instance reachable to @Security routes and renders errors as Simple JWT does.
+  // 1. First: makes the instance reachable to @Security routes and renders authentication errors
+  //    as Simple JWT does (everything else the app throws passes through untouched).
   app.use(jwt.middleware());
   // 2. POST /api/token, /api/token/refresh, /api/token/verify, /api/token/sliding, /api/token/sliding/refresh.
   app.use(jwt.routes({ prefix: '/api' }));
-  // 3. The app's own tsoa routes.
+  // 3. A body parser for the app's own routes (@Body() in a tsoa controller needs one).
+  app.use(bodyParser());
+  // 4. The app's own tsoa routes; a wrong method gets DRF's JSON 405, after authentication.
   const router = new Router({ prefix: '/api' });
   RegisterRoutes(router);
-  app.use(router.routes()).use(router.allowedMethods());
+  app.use(router.routes()).use(jwt.allowedMethods(router));
   // 4. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
   const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwt.settings.familyStore !== undefined);
   app.use(openApiRoute({ path: '/api/openapi.json', document }));

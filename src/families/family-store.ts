@@ -121,4 +121,6 @@ export interface FamilyStore {
   revokedBefore(userId: string): number | null | Promise<number | null>;
   /** Deletes families whose every token has expired at `now`, and their token rows. Resolves the count. */
   flushExpired(now: Date): Promise<number>;
+  /** Optional startup check (`jwt.ready()`): rejects naming the fix when the store cannot work. */
+  ready?(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { InternalError, SimpleJwtError } from '../errors.js';
 import { instanceFrom } from './instance-context.js';
+import { hidePasswordHash } from '../stores/user-store.js';
+import { TokenUser } from '../authentication/token-user.js';
 import type { Request } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
@@ -30,9 +32,10 @@ export async function koaAuthentication(request: Request, securityName: string, 
   try {
     const header = request.headers[instance.settings.authHeaderName];
     const { user, token } = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
-    request.ctx.state.user = user;
+    const shown = user instanceof TokenUser ? user : hidePasswordHash(user);
+    request.ctx.state.user = shown;
     request.ctx.state.token = token;
-    return user;
+    return shown;
   } catch (error) {
     if (error instanceof SimpleJwtError) throw error;
     throw new InternalError(error);

@@ -5,7 +5,7 @@ import { RegisterRoutes } from '../generated/routes.js';
 import { attachInstance } from './instance-context.js';
 import { bodyParserFor, contentTypeGuard } from './content-type-guard.js';
 import { createErrorMiddleware } from './error-middleware.js';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
 /** Options for {@link createTokenRouter}. */
@@ -84,14 +84,16 @@ function withoutRoutes(router: Router, skip: ReadonlySet<string>): Router {
  * other media types get a 415, and a wrong method gets DRF's 405 body. A trailing slash is
  * accepted (`/api/token/`), as in Simple JWT's documented URLs.
  */
-export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptions = {}): Middleware {
+export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptions = {}): TokenRouter {
   const router = new Router(options.prefix ? { prefix: options.prefix } : {});
   router.use(
     async (ctx, next) => {
       attachInstance(ctx, instance);
+      // jwt.middleware() switched an app-wide body parser off for this request: ours reads it.
+      if (takeOwnBody(ctx)) ctx.disableBodyParser = false;
       await next();
     },
-    createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer'),
+    createErrorMiddleware(instance.settings.authHeaderTypes[0] ?? 'Bearer', 'all'),
     contentTypeGuard(),
     drfBodyParser(),
   );
@@ -114,8 +116,39 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   const routes = router.routes() as Middleware;
   // Most requests an app serves are not ours: let them pass without the router's matching work.
   const base = `${options.prefix ?? ''}/token`;
-  return function tokenRoutes(ctx, next) {
+  const middleware: Middleware = function tokenRoutes(ctx, next) {
     if (!ctx.path.startsWith(base)) return next();
     return routes(ctx, () => methodNotAllowed(ctx, next));
   };
+  return {
+    middleware,
+    serves: (path) => path.startsWith(base) && router.match(path, 'POST').route,
+  };
+}
+
+/** The token routes as Koa middleware, and which paths they answer. */
+export interface TokenRouter {
+  middleware: Middleware;
+  /** Whether `path` is one of these routes (whatever the method). */
+  serves(path: string): boolean;
+}
+
+const OWN_BODY = Symbol.for('koa-simple-jwt.own-body');
+
+/**
+ * Switches off the body parsers mounted between `jwt.middleware()` and our routes (koa-bodyparser
+ * and @koa/bodyparser honour `ctx.disableBodyParser`) for a request to a token route: our routes
+ * read bodies as DRF does (its 400 and 415 bodies), which an app-wide parser would answer with a
+ * plain-text 400 first.
+ */
+export function reserveBody(ctx: Context): void {
+  ctx.disableBodyParser = true;
+  (ctx as Context & { [OWN_BODY]?: boolean })[OWN_BODY] = true;
+}
+
+function takeOwnBody(ctx: Context): boolean {
+  const marked = ctx as Context & { [OWN_BODY]?: boolean };
+  if (!marked[OWN_BODY]) return false;
+  marked[OWN_BODY] = false;
+  return true;
 }

@@ -10,11 +10,17 @@ const ROUTER_IMPORT = "import type * as KoaRouter from '@koa/router';";
 const RECAST = /(const koaAuthenticationRecasted = [^\n]*\n)/;
 const AUTHENTICATE = '    function authenticateMiddleware(security: TsoaRoute.Security[] = []) {\n';
 
+// Every route's authentication middleware carries its security requirement under
+// Symbol.for('koa-simple-jwt.security'), so that jwt.allowedMethods(router) can authenticate a
+// request before answering 405, as DRF does.
+//
 // A route with exactly one security name (the usual `@Security('jwt')`) calls the authentication
 // module directly, with tsoa's outcome (request.user; the error's status or 401; nothing more when
 // a response was already sent), without the arrays, closures and Promise.any that tsoa's general
 // case builds on every request (about 10 % of an authenticated route's throughput).
-const SINGLE_SECURITY_NAME = `${AUTHENTICATE}        const only = security.length === 1 && Object.keys(security[0] ?? {}).length === 1 ? Object.entries(security[0] ?? {})[0] : undefined;
+const SINGLE_SECURITY_NAME = `${AUTHENTICATE}        return Object.assign(tsoaAuthenticateMiddleware(security), { [Symbol.for('koa-simple-jwt.security')]: security });
+    }
+${AUTHENTICATE.replace('function authenticateMiddleware', 'function tsoaAuthenticateMiddleware')}        const only = security.length === 1 && Object.keys(security[0] ?? {}).length === 1 ? Object.entries(security[0] ?? {})[0] : undefined;
         if (only !== undefined) {
             const [name, scopes] = only;
             return async function runSingleAuthenticationMiddleware(context: any, next: any) {
@@ -34,10 +40,11 @@ const SINGLE_SECURITY_NAME = `${AUTHENTICATE}        const only = security.lengt
 `;
 
 /**
- * Three changes to tsoa's Koa template:
+ * Four changes to tsoa's Koa template:
  * 1. `@koa/router` 15 exports a named `Router` type (tsoa imports a namespace);
  * 2. `koaAuthenticationRecasted` is marked used, for `noUnusedLocals` in projects without `@Security`;
- * 3. the single-security-name fast path above.
+ * 3. the single-security-name fast path above;
+ * 4. each authentication middleware marked with its security requirement (for `jwt.allowedMethods`).
  *
  * @throws Error when tsoa's template no longer contains the text a change applies to.
  * @example

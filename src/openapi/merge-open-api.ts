@@ -16,6 +16,12 @@ export interface MergeOpenApiOptions {
    * Default: the path of our document's first `servers` URL (`openApiDocument({ prefix })` sets it).
    */
   prefix?: string;
+  /**
+   * Where the app mounts its own tsoa routes (`new Router({ prefix })`), when its tsoa.json has
+   * no `spec.basePath` (tsoa then writes the server `/`, and every own path would be listed a
+   * prefix short). Default: the user's document's first server, as tsoa wrote it.
+   */
+  appPrefix?: string;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -43,6 +49,10 @@ export function mergeOpenApi(userDocument: OpenApiDocument, ourDocument: OpenApi
   const prefix =
     options.prefix === undefined ? serverPath(ours.servers?.[0]?.url) : normaliseMountPrefix(options.prefix, 'mergeOpenApi: prefix');
 
+  if (options.appPrefix !== undefined && serverPath(merged.servers?.[0]?.url) === '') {
+    const appPrefix = normaliseMountPrefix(options.appPrefix, 'mergeOpenApi: appPrefix');
+    merged.servers = (merged.servers?.length ? merged.servers : [{ url: '/' }]).map((server) => ({ ...server, url: `${serverOrigin(server.url)}${appPrefix}` || '/' }));
+  }
   const userServers: OpenApiServer[] = merged.servers?.length ? merged.servers : [{ url: '/' }];
   const base = serverPath(userServers[0]?.url);
   const underBase = base === '' || prefix === base || prefix.startsWith(`${base}/`);
@@ -74,6 +84,7 @@ export function mergeOpenApi(userDocument: OpenApiDocument, ourDocument: OpenApi
     components[section] = target;
   }
   merged.components = components;
+  addMissingSecuritySchemes(merged, ours);
 
   const tags: OpenApiTag[] = [...(merged.tags ?? [])];
   for (const tag of ours.tags ?? []) {
@@ -92,4 +103,33 @@ function collectOperationIds(paths: Record<string, OpenApiPathItem> | undefined)
     }
   }
   return ids;
+}
+
+/**
+ * Every security name the user's operations use gets a scheme: tsoa copies only the names listed
+ * in its tsoa.json `securityDefinitions`, so a name added to `authTokenClasses` and used in
+ * `@Security` would otherwise be referenced without a definition (an invalid document). Ours of
+ * that name is taken when we have one, else a bearer JWT scheme.
+ */
+function addMissingSecuritySchemes(merged: OpenApiDocument, ours: OpenApiDocument): void {
+  const used = new Set<string>();
+  const collect = (requirements: unknown) => {
+    if (!Array.isArray(requirements)) return;
+    for (const requirement of requirements) {
+      if (requirement && typeof requirement === 'object') for (const name of Object.keys(requirement)) used.add(name);
+    }
+  };
+  collect((merged as { security?: unknown }).security);
+  for (const item of Object.values(merged.paths ?? {})) {
+    for (const method of METHODS) collect((item[method] as { security?: unknown } | undefined)?.security);
+  }
+  if (used.size === 0) return;
+  const components = (merged.components ??= {}) as Record<string, Record<string, unknown> | undefined>;
+  const schemes: Record<string, unknown> = { ...components.securitySchemes };
+  const oursSchemes = (ours.components as Record<string, Record<string, unknown> | undefined> | undefined)?.securitySchemes ?? {};
+  for (const name of used) {
+    if (name in schemes) continue;
+    schemes[name] = structuredClone(oursSchemes[name] ?? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  }
+  components.securitySchemes = schemes;
 }

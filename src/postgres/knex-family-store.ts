@@ -10,7 +10,10 @@ import pg from 'pg';
 import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../errors.js';
 import { PgListener } from '../stores/pg-listener.js';
-import type { MirrorState, PgListenerOptions } from '../stores/pg-listener.js';
+import { checkTables, withMigrationHint } from '../stores/check-tables.js';
+import { logStateChanges, notInSyncError } from '../stores/state-report.js';
+import type { StateChangeReporter } from '../stores/state-report.js';
+import type { MirrorState, PgConnection } from '../stores/listener-types.js';
 import type { ConsumedToken, FamilyMember, FamilySession, FamilyStore, NewFamily, RotationClaim } from '../families/family-store.js';
 
 /** The channel the `revoked_before` trigger announces on. */
@@ -33,9 +36,19 @@ export interface KnexFamilyStoreOptions {
 }
 
 /** Options of {@link KnexFamilyStore.start}: the listening connection, as for the blacklist mirror. */
-export interface KnexFamilyStoreStartOptions extends KnexFamilyStoreOptions, Pick<PgListenerOptions, 'resyncIntervalMs' | 'reconnectDelayMs' | 'syncTimeoutMs' | 'onError'> {
+export interface KnexFamilyStoreStartOptions extends KnexFamilyStoreOptions {
   /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
+  /** Re-read every `revoked_before` this often, covering anything missed. Default 60 s. */
+  resyncIntervalMs?: number;
+  /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
+  reconnectDelayMs?: number;
+  /** Longest a (re)connection with its load, or a resync, may take before the connection counts as lost. Default 5 s. */
+  syncTimeoutMs?: number;
+  /** Told about connection problems (default: nothing); the store recovers by itself. */
+  onError?: (error: unknown) => void;
+  /** Told when the listening connection is lost or back in sync. Default: one warning line per change; `false`: nothing. */
+  onStateChange?: StateChangeReporter | false;
 }
 
 interface ConsumedRow {
@@ -77,6 +90,8 @@ export class KnexFamilyStore implements FamilyStore {
   #revoked = new Map<string, number>();
   #listener: PgListener | undefined;
   #pending: Notice[] | undefined;
+  /** The listening connection's last failure, for ready()'s message. */
+  #lastError: unknown;
 
   constructor(knex: Knex, options: KnexFamilyStoreOptions = {}) {
     this.#knex = knex;
@@ -99,7 +114,11 @@ export class KnexFamilyStore implements FamilyStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
-        onError: options.onError,
+        onError: (error: unknown) => {
+          store.#lastError = error;
+          options.onError?.(error);
+        },
+        onStateChange: options.onStateChange === false ? undefined : (options.onStateChange ?? logStateChanges('KnexFamilyStore')),
       },
       { notify: (payload) => store.#onNotification(payload), sync: (client) => store.#load(client) },
     );
@@ -109,6 +128,16 @@ export class KnexFamilyStore implements FamilyStore {
   /** `in-sync` when `revokedBefore` answers from memory; otherwise it asks the database. */
   get state(): MirrorState {
     return this.#listener?.state ?? 'starting';
+  }
+
+  /**
+   * Resolves when the tables exist and, for a started store, memory is in sync; otherwise rejects
+   * naming the fix (run the migrations; a listening connection that reaches PostgreSQL directly).
+   * `jwt.ready()` calls it.
+   */
+  async ready(): Promise<void> {
+    await checkTables(this.#knex, 'KnexFamilyStore', [FAMILY, FAMILY_TOKEN, REVOCATION, this.#outstanding, this.#blacklisted]);
+    if (this.#listener && this.state !== 'in-sync') throw notInSyncError('KnexFamilyStore', this.state, this.#lastError);
   }
 
   /** Stops listening. The Knex pool is not closed. */
@@ -343,7 +372,7 @@ export class KnexFamilyStore implements FamilyStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }

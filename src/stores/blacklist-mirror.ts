@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { PgListener } from './pg-listener.js';
-import type { MirrorState } from './pg-listener.js';
+import { logStateChanges, notInSyncError } from './state-report.js';
+import type { StateChangeReporter } from './state-report.js';
+import type { MirrorState, PgConnection } from './listener-types.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 
 /** The channel the blacklist trigger (migration `..._blacklist_notify`) announces on. */
@@ -11,7 +13,7 @@ export const LISTENER_APPLICATION_NAME = 'koa-simple-jwt-blacklist-listener';
 /** Options of {@link BlacklistMirror}. */
 export interface BlacklistMirrorOptions {
   /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
   /** Re-read the whole blacklist this often, covering anything missed. Default 60 s. */
   resyncIntervalMs?: number;
   /** First reconnection delay after the listening connection drops; doubles up to 5 s. Default 100 ms. */
@@ -27,9 +29,14 @@ export interface BlacklistMirrorOptions {
   blacklistedTable?: string;
   /** Told about connection problems (default: nothing); the mirror recovers by itself. */
   onError?: (error: unknown) => void;
+  /**
+   * Told when the listening connection is lost (checks then go to the database: fail closed) and
+   * when it is back in sync. Default: one `console.warn` line per change; `false` for silence.
+   */
+  onStateChange?: StateChangeReporter | false;
 }
 
-export type { MirrorState } from './pg-listener.js';
+export type { MirrorState } from './listener-types.js';
 
 /** What the trigger sends (it also sends the row's `expires_at`, which the mirror does not use). */
 interface Notice {
@@ -70,6 +77,8 @@ export class BlacklistMirror implements BlacklistStore {
   /** The jtis of the blacklisted rows. */
   #entries = new Set<string>();
   #listener: PgListener | undefined;
+  /** The listening connection's last failure, for ready()'s message. */
+  #lastError: unknown;
   /** The changes announced while a load reads (PgListener runs one at a time), replayed onto its snapshot. */
   #pending: Notice[] | undefined;
 
@@ -96,7 +105,11 @@ export class BlacklistMirror implements BlacklistStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
-        onError: options.onError,
+        onError: (error: unknown) => {
+          mirror.#lastError = error;
+          options.onError?.(error);
+        },
+        onStateChange: options.onStateChange === false ? undefined : (options.onStateChange ?? logStateChanges('BlacklistMirror')),
       },
       {
         notify: (payload) => mirror.#onNotification(payload),
@@ -108,6 +121,16 @@ export class BlacklistMirror implements BlacklistStore {
   }
 
   /** `in-sync` when answers come from memory; otherwise they come from the database. */
+  /**
+   * Resolves when the wrapped store is ready (its tables exist) and memory is in sync; otherwise
+   * rejects with an Error saying what to fix (run the migrations; a listening connection that does
+   * not reach PostgreSQL directly). Call it once at startup, after `start()`.
+   */
+  async ready(): Promise<void> {
+    await this.#store.ready?.();
+    if (this.state !== 'in-sync') throw notInSyncError('BlacklistMirror', this.state, this.#lastError);
+  }
+
   get state(): MirrorState {
     return this.#listener?.state ?? 'starting';
   }

@@ -52,4 +52,9 @@ export interface BlacklistStore {
   listUserTokens(userId: string): Promise<OutstandingTokenRow[]>;
   /** Deletes outstanding rows with `expires_at <= now` (their blacklist rows go by cascade) in batches. Resolves the count. */
   flushExpired(now: Date, options?: { batchSize?: number; onProgress?: (deleted: number) => void }): Promise<number>;
+  /**
+   * Optional startup check (`jwt.ready()` calls it): rejects with an Error naming the fix when the
+   * store cannot serve (its tables are missing, the database is unreachable).
+   */
+  ready?(): Promise<void>;
 }

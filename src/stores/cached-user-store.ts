@@ -1,7 +1,9 @@
 import { PgListener } from './pg-listener.js';
+import { logStateChanges, notInSyncError } from './state-report.js';
+import type { StateChangeReporter } from './state-report.js';
 import { RecencyMap } from '../recency-map.js';
-import type pg from 'pg';
-import type { MirrorState } from './pg-listener.js';
+import type { MirrorState, PgConnection } from './listener-types.js';
+import { copyUser } from './user-store.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 
 /** The channel the user trigger (migration `..._user_notify`) announces on. */
@@ -12,7 +14,7 @@ export const USER_LISTENER_APPLICATION_NAME = 'koa-simple-jwt-user-listener';
 /** Options of {@link CachedUserStore}. */
 export interface CachedUserStoreOptions {
   /** How to reach PostgreSQL for the listening connection (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
   /** Most users held at once; the least recently used goes first. Default 10,000. */
   maxEntries?: number;
   /** Forget every user this often, covering anything missed. Default 60 s. */
@@ -27,6 +29,11 @@ export interface CachedUserStoreOptions {
   syncTimeoutMs?: number;
   /** Told about connection problems (default: nothing); the cache recovers by itself. */
   onError?: (error: unknown) => void;
+  /**
+   * Told when the listening connection is lost (checks then go to the database: fail closed) and
+   * when it is back in sync. Default: one `console.warn` line per change; `false` for silence.
+   */
+  onStateChange?: StateChangeReporter | false;
 }
 
 interface Entry {
@@ -67,6 +74,8 @@ export class CachedUserStore implements UserStore {
   /** Bumped by every notification and every forget-all: a lookup that saw it change is not cached. */
   #epoch = 0;
   #listener: PgListener | undefined;
+  /** The listening connection's last failure, for ready()'s message. */
+  #lastError: unknown;
 
   private constructor(store: UserStore, maxEntries: number) {
     this.#store = store;
@@ -90,7 +99,11 @@ export class CachedUserStore implements UserStore {
         resyncIntervalMs: options.resyncIntervalMs,
         reconnectDelayMs: options.reconnectDelayMs,
         syncTimeoutMs: options.syncTimeoutMs,
-        onError: options.onError,
+        onError: (error: unknown) => {
+          cache.#lastError = error;
+          options.onError?.(error);
+        },
+        onStateChange: options.onStateChange === false ? undefined : (options.onStateChange ?? logStateChanges('CachedUserStore')),
       },
       {
         notify: (payload) => cache.#forget(payload),
@@ -102,6 +115,16 @@ export class CachedUserStore implements UserStore {
   }
 
   /** `in-sync` when lookups may come from memory; otherwise they go to the wrapped store. */
+  /**
+   * Resolves when the wrapped store is ready (its tables exist) and memory is in sync; otherwise
+   * rejects with an Error saying what to fix (run the migrations; a listening connection that does
+   * not reach PostgreSQL directly). Call it once at startup, after `start()`.
+   */
+  async ready(): Promise<void> {
+    await this.#store.ready?.();
+    if (this.state !== 'in-sync') throw notInSyncError('CachedUserStore', this.state, this.#lastError);
+  }
+
   get state(): MirrorState {
     return this.#listener?.state ?? 'starting';
   }
@@ -123,7 +146,7 @@ export class CachedUserStore implements UserStore {
     if (this.state !== 'in-sync') return this.#store.findUser(field, value);
     const key = `${field}\0${value}`;
     const entry = this.#entries.get(key);
-    if (entry !== undefined) return copy(entry.user);
+    if (entry !== undefined) return copyUser(entry.user);
     const epoch = this.#epoch;
     const user = await this.#store.findUser(field, value);
     if (user !== null && epoch === this.#epoch && this.state === 'in-sync') this.#hold(key, user);
@@ -145,7 +168,7 @@ export class CachedUserStore implements UserStore {
   #hold(key: string, user: AuthUser): void {
     this.#drop(key);
     const id = String(user.id);
-    const evicted = this.#entries.set(key, { user: copy(user), id });
+    const evicted = this.#entries.set(key, { user: copyUser(user), id });
     if (evicted) this.#unindex(evicted[0], evicted[1].id);
     const keys = this.#keysById.get(id);
     if (keys) keys.add(key);
@@ -178,12 +201,4 @@ export class CachedUserStore implements UserStore {
     this.#entries.clear();
     this.#keysById.clear();
   }
-}
-
-/** A shallow copy with the same prototype, so one request's changes never reach another's user. */
-function copy(user: AuthUser): AuthUser {
-  const prototype = Object.getPrototypeOf(user) as object | null;
-  // The usual plain object: a spread is the cheapest copy.
-  if (prototype === Object.prototype) return { ...user };
-  return Object.assign(Object.create(prototype) as AuthUser, user);
 }

@@ -4,6 +4,7 @@
  * so a Django service and this one can share a blacklist.
  */
 import type { Knex } from 'knex';
+import { checkTables, withMigrationHint } from './check-tables.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
@@ -77,6 +78,11 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#outstanding = tableOption('outstandingTable', options.outstandingTable ?? 'token_blacklist_outstandingtoken');
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
+  async ready(): Promise<void> {
+    await checkTables(this.#knex, 'KnexBlacklistStore', [this.#outstanding, this.#blacklisted]);
   }
 
   /**
@@ -343,7 +349,7 @@ export class KnexBlacklistStore implements BlacklistStore {
         return await work(userless);
       } catch (error) {
         const kind = attempt < MAX_ATTEMPTS ? classify(error, this.#outstanding) : 'fault';
-        if (kind === 'fault') throw new ServiceUnavailableError(error);
+        if (kind === 'fault') throw new ServiceUnavailableError(withMigrationHint(error));
         if (kind === 'user-gone') userless = true;
       }
     }
@@ -354,7 +360,7 @@ export class KnexBlacklistStore implements BlacklistStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }

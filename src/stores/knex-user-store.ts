@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../errors.js';
 import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } from './django-password.js';
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
+import { hidePasswordHash } from './user-store.js';
+import { checkTables, withMigrationHint } from './check-tables.js';
 
 /** Options of {@link KnexUserStore}. */
 export interface KnexUserStoreOptions {
@@ -170,6 +172,11 @@ export class KnexUserStore implements UserStore {
     return (await this.#verifyPassword(password, row.password)) ? toUser(row) : null;
   }
 
+  /** Rejects, naming the fix, when the table is missing or the database cannot be reached (`jwt.ready()`). */
+  async ready(): Promise<void> {
+    await checkTables(this.#knex, 'KnexUserStore', [this.#table]);
+  }
+
   /**
    * The user whose `field` (an {@link AuthUser} property such as `'id'` or `'username'`) equals
    * `value`, or null. A value several users share (an e-mail address: Django does not make
@@ -274,13 +281,14 @@ export class KnexUserStore implements UserStore {
     try {
       return await query();
     } catch (error) {
-      throw new ServiceUnavailableError(error);
+      throw new ServiceUnavailableError(withMigrationHint(error));
     }
   }
 }
 
+/** The user, its password hash hidden from serialization (see hidePasswordHash). */
 function toUser(row: UserRow): DjangoUser {
-  return {
+  return hidePasswordHash({
     id: row.id,
     username: row.username,
     isActive: row.is_active,
@@ -292,7 +300,7 @@ function toUser(row: UserRow): DjangoUser {
     isStaff: row.is_staff,
     isSuperuser: row.is_superuser,
     dateJoined: row.date_joined,
-  };
+  });
 }
 
 /** PostgreSQL text cannot hold NUL, so such a value matches nobody; sending it would be an error. */

@@ -1,12 +1,15 @@
 import pg from 'pg';
 
+import type { PgConnection } from './listener-types.js';
+
 /** What {@link PgListener.state} reports; the in-memory copies trust memory only when `in-sync`. */
-export type MirrorState = 'starting' | 'in-sync' | 'reconnecting' | 'closed';
+export type { MirrorState } from './listener-types.js';
+import type { MirrorState } from './listener-types.js';
 
 /** Options of {@link PgListener}. */
 export interface PgListenerOptions {
   /** How to reach PostgreSQL (a URL or pg's client config). */
-  connection: string | pg.ClientConfig;
+  connection: PgConnection;
   /** The channel to LISTEN on. */
   channel: string;
   /** The connection's `application_name`, to find it in `pg_stat_activity`. */
@@ -24,6 +27,8 @@ export interface PgListenerOptions {
   syncTimeoutMs?: number;
   /** Told about connection problems; the listener recovers by itself. */
   onError?: ((error: unknown) => void) | undefined;
+  /** Told when `state` changes after the first sync: `reconnecting` (with the cause), `in-sync` again. */
+  onStateChange?: ((state: MirrorState, error?: unknown) => void) | undefined;
 }
 
 type ResolvedListenerOptions = PgListenerOptions & Required<Pick<PgListenerOptions, 'resyncIntervalMs' | 'reconnectDelayMs' | 'syncTimeoutMs'>>;
@@ -157,7 +162,7 @@ export class PgListener {
     if (this.#state === 'closed') return;
     const generation = ++this.#generation;
     const { connection, applicationName, channel } = this.#options;
-    const config = typeof connection === 'string' ? { connectionString: connection } : connection;
+    const config = (typeof connection === 'string' ? { connectionString: connection } : connection) as pg.ClientConfig;
     // Keepalive lets the OS notice a dead peer on an idle connection; syncTimeoutMs bounds the rest.
     const client = new pg.Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...config, application_name: applicationName });
     this.#client = client;
@@ -172,8 +177,10 @@ export class PgListener {
       await this.#handlers.sync(client);
     });
     if (!synced || generation !== this.#generation || this.#closed()) return;
+    const recovered = this.#state === 'reconnecting';
     this.#state = 'in-sync';
     this.#reconnectDelay = this.#options.reconnectDelayMs;
+    if (recovered) this.#options.onStateChange?.('in-sync');
   }
 
   /**
@@ -221,9 +228,11 @@ export class PgListener {
   #lost(generation: number, error: unknown): void {
     if (generation !== this.#generation || this.#state === 'closed') return;
     this.#generation += 1;
+    const changed = this.#state !== 'reconnecting';
     this.#state = 'reconnecting';
     this.#handlers.lost?.();
     this.#options.onError?.(error);
+    if (changed) this.#options.onStateChange?.('reconnecting', error);
     const client = this.#client;
     this.#client = undefined;
     if (client) {

@@ -49,4 +49,40 @@ export interface UserStore {
    * uppercase hex MD5 of `user.password` is used, as Simple JWT does.
    */
   passwordFingerprint?(user: AuthUser): string;
+  /**
+   * Optional startup check (`jwt.ready()` calls it): rejects with an Error naming the fix when the
+   * store cannot serve (its table is missing, the database is unreachable).
+   */
+  ready?(): Promise<void>;
+}
+
+/**
+ * Makes `user.password` (the stored hash) non-enumerable, in place: `JSON.stringify(user)`, a
+ * spread and `Object.keys` leave it out, so `ctx.body = ctx.state.user` cannot leak it, while code
+ * that needs it (the checkRevokeToken fingerprint, a password check) still reads `user.password`.
+ * A frozen user is copied first. Returns the user (or its copy).
+ *
+ * @example
+ * JSON.stringify(hidePasswordHash({ id: 1, username: 'a', isActive: true, password: 'pbkdf2_sha256$...' }));
+ * // '{"id":1,"username":"a","isActive":true}'
+ */
+export function hidePasswordHash<U extends AuthUser>(user: U): U {
+  if (!Object.prototype.propertyIsEnumerable.call(user, 'password')) return user;
+  const target = Object.isExtensible(user) && !Object.isFrozen(user) ? user : copyUser(user);
+  Object.defineProperty(target, 'password', { value: user.password, enumerable: false, writable: true, configurable: true });
+  return target;
+}
+
+/**
+ * A shallow copy with the same prototype and the hidden password hash kept (hidden), so one
+ * request's changes never reach another's user.
+ */
+export function copyUser<U extends AuthUser>(user: U): U {
+  const prototype = Object.getPrototypeOf(user) as object | null;
+  // The usual plain object: a spread is the cheapest copy.
+  const copied = (prototype === Object.prototype ? { ...user } : Object.assign(Object.create(prototype) as U, user)) as U;
+  if (!Object.prototype.propertyIsEnumerable.call(user, 'password') && Object.hasOwn(user, 'password')) {
+    Object.defineProperty(copied, 'password', { value: user.password, enumerable: false, writable: true, configurable: true });
+  }
+  return copied;
 }

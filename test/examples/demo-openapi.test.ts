@@ -42,7 +42,7 @@ test('GET /api/openapi.json serves the demo\'s merged document: its /me operatio
   assert.equal(response.status, 200);
   const document = response.body as { servers: { url: string }[]; paths: Record<string, Record<string, { operationId?: string }>>; components: { securitySchemes: object } };
   assert.deepEqual(document.servers.map((entry) => entry.url), ['/api']);
-  assert.deepEqual(Object.keys(document.paths).filter((path) => path.startsWith('/me')), ['/me', '/me/sliding', '/me/any']);
+  assert.deepEqual(Object.keys(document.paths).filter((path) => path.startsWith('/me')), ['/me', '/me/notes', '/me/sliding', '/me/any']);
   // The demo has no blacklist store, so POST /token/blacklist is neither mounted nor listed.
   const ids = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
   assert.deepEqual(ids.filter((id) => id?.startsWith('token_')).sort(), OPERATIONS.filter((id) => id !== 'token_blacklist').sort());

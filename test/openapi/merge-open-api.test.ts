@@ -83,3 +83,22 @@ test('mergeOpenApi refuses a path, an operationId or a differing component defin
   identical.components = { schemas: { FieldErrors: ours.components?.schemas?.FieldErrors } };
   assert.ok(mergeOpenApi(identical, ours).paths['/token']);
 });
+
+test('mergeOpenApi: appPrefix puts the own routes where the app mounts them when tsoa wrote the server "/"', () => {
+  const merged = mergeOpenApi(userDocument('/'), openApiDocument({ prefix: '/api' }), { appPrefix: '/api' });
+  assert.deepEqual(merged.servers, [{ url: '/api' }]);
+  assert.ok('/orders' in merged.paths && '/token' in merged.paths, Object.keys(merged.paths).join(', '));
+  const untouched = mergeOpenApi(userDocument('/shop'), openApiDocument({ prefix: '/shop' }), { appPrefix: '/api' });
+  assert.deepEqual(untouched.servers, [{ url: '/shop' }], 'a basePath tsoa wrote wins');
+});
+
+test('mergeOpenApi: a security name used by an own operation but missing from its securityDefinitions gets a scheme', () => {
+  const user = userDocument('/api');
+  user.paths['/orders'] = { get: { operationId: 'list_orders', security: [{ jwt_admin: ['admin'] }, { jwt: [] }], responses: { 200: { description: 'Orders' } } } };
+  const merged = mergeOpenApi(user, openApiDocument({ prefix: '/api', securityNames: ['jwt', 'jwt_sliding'] }));
+  const schemes = (merged.components as { securitySchemes: Record<string, { type: string; scheme?: string; description?: string }> }).securitySchemes;
+  assert.equal(schemes.jwt_admin?.type, 'http');
+  assert.equal(schemes.jwt_admin?.scheme, 'bearer');
+  assert.equal(schemes.jwt?.description, 'Ours, in the shop', "the user's own definition is kept");
+  assert.ok(schemes.jwt_sliding, 'ours are added as before');
+});

@@ -58,9 +58,9 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('npm pack ships the compiled code, its type declarations, spec/, migrations/ and knexfile.js, and nothing else', async () => {
+test('npm pack ships the compiled code, its type declarations, spec/, migrations/, knexfile.js, LICENSE and CHANGELOG.md, and nothing else', async () => {
   const outside = files.filter((file) => !/^(dist\/src\/|migrations\/|spec\/)/.test(file));
-  assert.deepEqual(outside.sort(), ['README.md', 'knexfile.js', 'package.json']);
+  assert.deepEqual(outside.sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'knexfile.js', 'package.json']);
   for (const required of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/generated/routes.js', 'spec/openapi.json', 'migrations/20260101000000_auth_user.js']) {
     assert.ok(files.includes(required), required);
   }
@@ -147,7 +147,7 @@ test('the installed type declarations type-check a TypeScript consumer (NodeNext
   await writeFile(
     join(project, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
       files: ['consumer.ts'],
     }),
   );
@@ -169,6 +169,18 @@ app.use(jwt.routes({ prefix: '/api' }));
 export const pair: Promise<{ refresh: string; access: string }> = jwt.issueTokenPair(alice);
 // @ts-expect-error a misspelled option does not compile
 createSimpleJwt({ signingKey: 'a-signing-key-of-at-least-32-bytes!!', userStor: userStore });
+
+// ctx.state is typed through Koa's DefaultState, with the app's own registered user type.
+declare module 'koa-simple-jwt' {
+  interface Register { user: AuthUser & { email: string } }
+}
+app.use(jwt.protect('jwt', { unless: { path: ['/health'] } }));
+app.use((ctx) => {
+  const email: string | undefined = ctx.state.user?.email;
+  // @ts-expect-error the registered user's email is a string
+  const wrong: number | undefined = ctx.state.user?.email;
+  ctx.body = { email, wrong, type: ctx.state.token?.payload.token_type };
+});
 `,
   );
   const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project }).catch((error: { stdout: string }) => error);

@@ -1,4 +1,4 @@
-import { Controller, Get, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Post, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
 // In an app: import type { AuthenticationErrorBody, DetailErrorBody } from 'koa-simple-jwt'. (From
 // src/index.ts tsoa would also find the library's own controllers, which the app mounts separately.)
@@ -10,6 +10,23 @@ export interface Me {
   id: string;
   /** @example "demo" */
   username: string;
+}
+
+/** A note the user posts. */
+export interface NoteInput {
+  /**
+   * @minLength 1
+   * @example "hello"
+   */
+  text: string;
+}
+
+/** The posted note, signed by its author. */
+export interface Note {
+  /** @example "demo" */
+  author: string;
+  /** @example "hello" */
+  text: string;
 }
 
 /** A protected route of the demo app: the kind of controller a user writes. */
@@ -26,6 +43,19 @@ export class MeController extends Controller {
   @Response<DetailErrorBody>(503, 'The user store is unavailable')
   public async me(@Request() request: KoaRequest): Promise<Me> {
     return describeUser(request);
+  }
+
+  /**
+   * Echoes a note with its author: a protected route that reads a JSON body (the app's body
+   * parser reads it: `app.use(bodyParser())` in app.ts).
+   * @summary Post a note
+   */
+  @Post('notes')
+  @Security('jwt')
+  @Response<AuthenticationErrorBody>(401, 'No valid access token, or its user is gone, inactive or has changed password')
+  @Response<DetailErrorBody>(503, 'The user store is unavailable')
+  public async postNote(@Request() request: KoaRequest, @Body() note: NoteInput): Promise<Note> {
+    return { author: describeUser(request).username, text: note.text };
   }
 
   /**
