@@ -23,6 +23,8 @@ const scratchBench = 'bench/.generated-check';
 const scratchSdk = '.tmp/sdk-check/schema.d.ts';
 const demoConfigPath = join(root, '.tmp/tsoa.demo-check.json');
 const benchConfigPath = join(root, '.tmp/tsoa.bench-check.json');
+const ninjaConfigPath = join(root, '.tmp/tsoa.ninja-check.json');
+const scratchNinjaSdk = '.tmp/sdk-check/ninja-jwt-schema.d.ts';
 config.routes.routesDir = scratchRoutes;
 config.spec.outputDirectory = scratchSpec;
 mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -30,6 +32,11 @@ const configPath = join(root, '.tmp/tsoa.check.json');
 writeFileSync(configPath, JSON.stringify(config));
 try {
   execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', configPath], { cwd: root, stdio: 'inherit' });
+  const ninja = JSON.parse(readFileSync(join(root, 'tsoa.ninja.json'), 'utf8'));
+  ninja.routes.routesDir = scratchRoutes;
+  ninja.spec.outputDirectory = scratchSpec;
+  writeFileSync(ninjaConfigPath, JSON.stringify(ninja));
+  execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', ninjaConfigPath], { cwd: root, stdio: 'inherit' });
   const demo = JSON.parse(readFileSync(join(root, 'examples/demo/tsoa.json'), 'utf8'));
   demo.routes.routesDir = scratchDemo;
   demo.spec.outputDirectory = scratchDemo;
@@ -41,6 +48,7 @@ try {
   execFileSync(process.execPath, [tsoa, 'routes', '-c', benchConfigPath], { cwd: root, stdio: 'inherit' });
   // The SDK types are derived from the committed spec: a stale spec is reported above.
   execFileSync(process.execPath, [openapiTypescript, 'spec/openapi.json', '-o', scratchSdk], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [openapiTypescript, 'spec/ninja-jwt.json', '-o', scratchNinjaSdk], { cwd: root, stdio: 'pipe' });
   const pairs = [
     [join(root, 'examples/demo/generated/routes.ts'), join(root, scratchDemo, 'routes.ts')],
     [join(root, 'examples/demo/generated/openapi.json'), join(root, scratchDemo, 'openapi.json')],
@@ -48,13 +56,16 @@ try {
     [join(root, 'sdk/schema.d.ts'), join(root, scratchSdk)],
     [join(root, 'src/generated/routes.ts'), join(root, scratchRoutes, 'routes.ts')],
     [join(root, 'spec/openapi.json'), join(root, scratchSpec, 'openapi.json')],
+    [join(root, 'src/generated/ninja-routes.ts'), join(root, scratchRoutes, 'ninja-routes.ts')],
+    [join(root, 'spec/ninja-jwt.json'), join(root, scratchSpec, 'ninja-jwt.json')],
+    [join(root, 'sdk/ninja-jwt-schema.d.ts'), join(root, scratchNinjaSdk)],
   ];
   const stale = pairs.filter(([committed, fresh]) => !existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(fresh, 'utf8'));
   if (stale.length > 0) {
     console.error(`Generated files are stale: ${stale.map(([c]) => c.slice(root.length + 1)).join(', ')}. Run "npm run generate" and commit the result.`);
     process.exitCode = 1;
   } else {
-    console.log('Generated routes (library, demo, bench), spec/, the demo spec and sdk/schema.d.ts are up to date.');
+    console.log('Generated routes (library, Ninja JWT profile, demo, bench), spec/, the demo spec and the sdk/ types are up to date.');
   }
 } finally {
   rmSync(join(root, scratchRoutes), { recursive: true, force: true });
@@ -65,4 +76,5 @@ try {
   rmSync(configPath, { force: true });
   rmSync(demoConfigPath, { force: true });
   rmSync(benchConfigPath, { force: true });
+  rmSync(ninjaConfigPath, { force: true });
 }

@@ -1,6 +1,7 @@
 // Regenerates the tsoa routes (src/generated/routes.ts), the OpenAPI spec (spec/openapi.json), the
+// Ninja JWT profile's routes and spec (src/generated/ninja-routes.ts, spec/ninja-jwt.json), the
 // demo app's routes and spec (examples/demo/generated/), the benchmark's routes
-// (bench/generated/routes.ts) and the client SDK's types (sdk/schema.d.ts).
+// (bench/generated/routes.ts) and the client SDK's types (sdk/schema.d.ts, sdk/ninja-jwt-schema.d.ts).
 // The route template is derived from the installed tsoa's own on every run, so it follows tsoa
 // upgrades: see src/koa/tsoa-route-template.ts for the changes (the same as `koa-simple-jwt
 // tsoa-template` writes for users' projects).
@@ -26,6 +27,9 @@ const openapiTypescript = join(dirname(require.resolve('openapi-typescript/packa
 // The library's own routes and spec, then the demo app's (a user's tsoa project), then the
 // benchmark's (routes only: nothing serves its spec), then the SDK.
 execFileSync(process.execPath, [tsoa, 'spec-and-routes'], { cwd: root, stdio: 'inherit' });
+// The Ninja JWT profile's routes and spec (src/generated/ninja-routes.ts, spec/ninja-jwt.json).
+execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', 'tsoa.ninja.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [tsoa, 'spec-and-routes', '-c', 'examples/demo/tsoa.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [tsoa, 'routes', '-c', 'bench/tsoa.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [openapiTypescript, 'spec/openapi.json', '-o', 'sdk/schema.d.ts'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [openapiTypescript, 'spec/ninja-jwt.json', '-o', 'sdk/ninja-jwt-schema.d.ts'], { cwd: root, stdio: 'inherit' });

@@ -30,6 +30,9 @@ import type { TokenRouter, TokenRouterOptions } from './koa/create-token-router.
 import type { ProtectOptions } from './koa/protect.js';
 import type { Router } from '@koa/router';
 import type { ClientInfo } from './families/family-store.js';
+import { createNinjaTokenRouter } from './profiles/ninja-jwt/create-ninja-token-router.js';
+import { authenticateNinjaRequest } from './profiles/ninja-jwt/authenticate-ninja-request.js';
+import type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';
 
 /**
  * One configured koa-simple-jwt: settings validated and frozen, keys built, and every operation
@@ -71,8 +74,11 @@ export interface SimpleJwt {
    * after it: the routes read their bodies as DRF does.
    */
   middleware(): Middleware;
-  /** The tsoa-generated token routes, mounted under `prefix`. */
-  routes(options?: TokenRouterOptions): Middleware;
+  /**
+   * The tsoa-generated token routes, mounted under `prefix`: Simple JWT's, or with
+   * `{ profile: 'ninja-jwt' }` Ninja JWT's (`/token/pair`, ...; see NinjaJwtRouterOptions).
+   */
+  routes(options?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware;
   /**
    * `@Security(securityName, scopes)` as plain Koa middleware, for apps (or routes) not on tsoa:
    * the same pipeline and bodies; `unless` leaves paths or methods open (koa-jwt's `unless`).
@@ -121,7 +127,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     context,
     obtainTokenPair: (credentials: Credentials, request?: unknown, client?: ClientInfo) => obtainTokenPair(context, credentials, request, client),
     issueTokenPair: (user: AuthUser, client?: ClientInfo) => issueTokenPair(context, user, client),
-    refreshAccessToken: (refresh: string, client?: ClientInfo) => refreshAccessToken(context, refresh, client),
+    refreshAccessToken: (refresh: string, client?: ClientInfo) => refreshAccessToken(context, refresh, { client }),
     obtainSlidingToken: (credentials: Credentials, request?: unknown) => obtainSlidingToken(context, credentials, request),
     async issueSlidingToken(user: AuthUser): Promise<string> {
       return (await issueRecordedToken(context, SlidingToken, user)).signed;
@@ -132,7 +138,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     decodeToken: <T extends Token>(token: string, cls?: TokenClass<T>) =>
       decodeToken((cls ?? UntypedToken) as TokenClass<T>, context, token),
     authenticate: (header: string | undefined, securityName: string, scopes: readonly string[] = []) =>
-      authenticateRequest(context, header, securityName, scopes),
+      settings.securityProfiles[securityName] === 'ninja-jwt'
+        ? authenticateNinjaRequest(context, header, securityName, scopes)
+        : authenticateRequest(context, header, securityName, scopes),
     middleware(): Middleware {
       const errors = createErrorMiddleware(headerType, 'owned');
       // Not async itself: the error middleware's promise is the answer, one frame fewer per request.
@@ -145,14 +153,22 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     protect: (securityName = 'jwt', protectOptions?: ProtectOptions) => createProtect(instance, securityName, protectOptions),
     allowedMethods: (router: Router) => createAllowedMethods(router, headerType),
     async ready(): Promise<void> {
-      await Promise.all([settings.userStore?.ready?.(), settings.blacklistStore?.ready?.(), settings.familyStore?.ready?.()]);
+      // One after the other, so the first problem reported is always the same one.
+      await settings.userStore?.ready?.();
+      await settings.blacklistStore?.ready?.();
+      await settings.familyStore?.ready?.();
     },
-    routes(routerOptions?: TokenRouterOptions): Middleware {
+    routes(routerOptions?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware {
       if (!backend.canSign) {
         throw new SettingsError('signingKey', 'the token routes issue tokens: this instance has only a verifying key (verifyingKey or jwkUrl); mount them where the private key is');
       }
       if (!settings.userStore) {
         throw new SettingsError('userStore', 'the token routes need a user store to check credentials (e.g. new KnexUserStore(knex))');
+      }
+      if (routerOptions?.profile === 'ninja-jwt') {
+        const ninja = createNinjaTokenRouter(instance, routerOptions);
+        tokenRouters.push(ninja);
+        return ninja.middleware;
       }
       const blacklist = routerOptions?.blacklist ?? settings.blacklistStore !== undefined;
       if (blacklist && !settings.blacklistStore) {

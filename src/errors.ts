@@ -43,6 +43,8 @@ export class SimpleJwtError extends Error {
   readonly expose = true;
   headers: Record<string, string>;
   readonly body: Record<string, unknown>;
+  /** Whether a 401 carries the `WWW-Authenticate` challenge (Ninja JWT's wire sends none). */
+  readonly challenge: boolean = true;
   constructor(code: ErrorCode, status: number, message: string, body: Record<string, unknown>) {
     super(message);
     this.name = new.target.name;

@@ -56,6 +56,11 @@ export type { Logger } from './settings.js';
 export type { PgConnection, PgConnectionConfig } from './stores/listener-types.js';
 export type { StateChangeReporter } from './stores/state-report.js';
 export type { TokenRouterOptions } from './koa/create-token-router.js';
+// The Ninja JWT wire profile: `jwt.routes({ profile: 'ninja-jwt' })`, `securityProfiles`.
+export type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';
+export type { NinjaController } from './profiles/ninja-jwt/ninja-jwt-profile.js';
+export type { WireProfile } from './settings.js';
+export type { NinjaAuthenticationErrorBody, NinjaDetailBody } from './controllers/ninja/ninja-token-models.js';
 export { openApiDocument } from './openapi/open-api-document.js';
 export type { OpenApiDocumentOptions } from './openapi/open-api-document.js';
 export { mergeOpenApi } from './openapi/merge-open-api.js';

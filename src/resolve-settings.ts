@@ -3,7 +3,7 @@ import { SettingsError } from './errors.js';
 import { systemClock } from './clock.js';
 import { isEmpty, mayOmitSigningKey, SIGNING_KEY_REQUIRED } from './backend/resolve-keys.js';
 import { ALGORITHMS } from './settings.js';
-import type { Algorithm, ResolvedSettings, SimpleJwtOptions } from './settings.js';
+import type { Algorithm, ResolvedSettings, SimpleJwtOptions, WireProfile } from './settings.js';
 import type { AuthUser } from './stores/user-store.js';
 import type { TokenClass } from './tokens/token.js';
 import { AccessToken } from './tokens/access-token.js';
@@ -45,7 +45,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'userIdClaim', 'userAuthenticationRule', 'tokenTypeClaim', 'jtiClaim', 'slidingTokenRefreshExpClaim',
   'slidingTokenLifetime', 'slidingTokenRefreshLifetime', 'checkRevokeToken', 'revokeTokenClaim',
   'checkUserIsActive', 'onLoginSuccess', 'onLoginFailed', 'tokenClaims', 'userStore',
-  'statelessSecurityNames', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
+  'statelessSecurityNames', 'securityProfiles', 'clock', 'authTokenClasses', 'scopeClaim', 'blacklistStore', 'verifiedTokenCache',
   'logger',
   'familyStore', 'reuseDetection', 'reuseGraceSeconds', 'familyMaxLifetime', 'onReuseDetected',
 ]);
@@ -92,6 +92,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
   if (headerTypes === undefined) {
     throw new SettingsError('authHeaderTypes', 'expected a non-empty list of keywords without spaces, e.g. ["Bearer"]');
   }
+  const classes = authTokenClasses(o.authTokenClasses);
   const settings: ResolvedSettings = {
     accessTokenLifetime: lifetime(o, 'accessTokenLifetime', DEFAULTS.accessTokenLifetime),
     refreshTokenLifetime: lifetime(o, 'refreshTokenLifetime', DEFAULTS.refreshTokenLifetime),
@@ -126,9 +127,10 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     userStore: userStore(o.userStore),
     usernameField: usernameField(o.userStore),
     blacklistStore: blacklistStore(o.blacklistStore),
-    authTokenClasses: authTokenClasses(o.authTokenClasses),
+    authTokenClasses: classes,
     scopeClaim: name(o, 'scopeClaim', 'scope'),
     statelessSecurityNames: Object.freeze(stringList(o, 'statelessSecurityNames')),
+    securityProfiles: securityProfiles(o.securityProfiles, classes),
     clock: o.clock ?? systemClock,
     verifiedTokenCache: verifiedTokenCache(o.verifiedTokenCache),
     logger: logger(o.logger),
@@ -239,6 +241,25 @@ function authTokenClasses(value: unknown): ResolvedSettings['authTokenClasses'] 
       }
     }
     result[securityName] = Object.freeze([...(classes as TokenClass[])]);
+  }
+  return Object.freeze(result);
+}
+
+/** Each listed name must be a configured security name, mapped to a known profile. */
+function securityProfiles(value: unknown, names: ResolvedSettings['authTokenClasses']): ResolvedSettings['securityProfiles'] {
+  if (value === undefined) return Object.freeze({});
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SettingsError('securityProfiles', 'expected an object mapping security names to "simple-jwt" or "ninja-jwt"');
+  }
+  const result: Record<string, WireProfile> = {};
+  for (const [securityName, profile] of Object.entries(value as Record<string, unknown>)) {
+    if (!Object.hasOwn(names, securityName)) {
+      throw new SettingsError('securityProfiles', `"${securityName}" is not a security name of authTokenClasses (known: ${Object.keys(names).join(', ')})`);
+    }
+    if (profile !== 'simple-jwt' && profile !== 'ninja-jwt') {
+      throw new SettingsError('securityProfiles', `"${securityName}" maps to ${describe(profile)}; expected "simple-jwt" or "ninja-jwt"`);
+    }
+    result[securityName] = profile;
   }
   return Object.freeze(result);
 }

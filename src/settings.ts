@@ -21,6 +21,9 @@ export type Algorithm = (typeof ALGORITHMS)[number];
 /** A key as a deployment may give it: PEM or secret string, bytes, or a ready KeyObject. */
 export type KeyInput = string | Buffer | Uint8Array | KeyObject;
 
+/** A wire profile: Simple JWT's (the default) or Ninja JWT's (django-ninja-jwt 5.4.5). */
+export type WireProfile = 'simple-jwt' | 'ninja-jwt';
+
 /** Extra claims to add to every refresh or sliding token issued at login (Simple JWT's `get_token`). */
 export type TokenClaimsHook = (user: AuthUser) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
@@ -131,6 +134,13 @@ export interface SimpleJwtOptions {
   onReuseDetected?: ReuseDetectedHook;
   /** Security names whose users are built from claims with no store read (`JWTStatelessUserAuthentication`). Default none. */
   statelessSecurityNames?: string[];
+  /**
+   * The wire each security name answers with: `'ninja-jwt'` makes `@Security(name)` behave as
+   * Ninja JWT's `JWTAuth` (its header reading, its 401 bodies, no `WWW-Authenticate`), so one app
+   * serves Simple JWT and Ninja JWT front ends from the same users, keys and blacklist.
+   * Default: every name `'simple-jwt'`.
+   */
+  securityProfiles?: Record<string, WireProfile>;
   /** The source of time. Default the system clock. */
   clock?: Clock;
   /**
@@ -196,6 +206,8 @@ export interface ResolvedSettings {
   readonly authTokenClasses: Readonly<Record<string, readonly TokenClass[]>>;
   readonly scopeClaim: string;
   readonly statelessSecurityNames: readonly string[];
+  /** The names listed in `securityProfiles` (the others answer as Simple JWT does). */
+  readonly securityProfiles: Readonly<Record<string, WireProfile>>;
   readonly clock: Clock;
   readonly verifiedTokenCache: false | { readonly maxEntries: number };
   readonly logger: Logger;

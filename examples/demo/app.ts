@@ -54,6 +54,8 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   app.use(jwt.middleware());
   // 2. POST /api/token, /api/token/refresh, /api/token/verify, /api/token/sliding, /api/token/sliding/refresh.
   app.use(jwt.routes({ prefix: '/api' }));
+  // 2b. The same endpoints with Ninja JWT's wire, for a django-ninja-jwt front end: POST /ninja/token/pair, ...
+  app.use(jwt.routes({ profile: 'ninja-jwt', prefix: '/ninja' }));
   // 3. A body parser for the app's own routes (@Body() in a tsoa controller needs one).
   app.use(bodyParser());
   // 4. The app's own tsoa routes; a wrong method gets DRF's JSON 405, after authentication.

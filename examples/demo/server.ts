@@ -54,6 +54,9 @@ Sliding tokens (one token that is renewed instead of a pair):
   curl -s -X POST ${base}/token/sliding/refresh/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$TOKEN\\"}"
   curl -s ${base}/me/any -H "Authorization: Bearer <the new token>"
 
+Ninja JWT's wire (django-ninja-jwt front ends), same users, keys and blacklist:
+  curl -s -X POST http://127.0.0.1:${port}/ninja/token/pair -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}'
+
 Or in one go (needs jq):
   ACCESS=$(curl -s -X POST ${base}/token/ -H 'Content-Type: application/json' -d '{"username": "${username}", "password": "${password}"}' | jq -r .access)
   curl -s ${base}/me -H "Authorization: Bearer $ACCESS"

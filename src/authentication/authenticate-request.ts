@@ -97,8 +97,8 @@ async function storedUser(context: ServiceContext, token: Token): Promise<AuthUs
   return user;
 }
 
-/** Every required scope must be granted by the scope claim (space-separated string or array). */
-function checkScopes(token: Token, claim: string, required: readonly string[]): void {
+/** Every required scope must be granted by the scope claim (space-separated string or array); otherwise a 403. */
+export function checkScopes(token: Token, claim: string, required: readonly string[]): void {
   if (required.length === 0) return;
   const value = token.payload[claim];
   const granted = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value.map(String) : [];

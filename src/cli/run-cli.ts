@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../errors.js';
+import { MissingTableError } from '../stores/check-tables.js';
 import { UsageError, type CliCommand, type CliIo, type CommandContext } from './command.js';
 import { activateCommand, deactivateCommand } from './commands/activation.js';
 import { blacklistCommand, unblacklistCommand } from './commands/blacklist.js';
@@ -139,9 +140,10 @@ function describeFailure(error: unknown): string {
   if (error instanceof ServiceUnavailableError) {
     // The stores wrap every database failure; only a connection failure (SQLSTATE class 08, or
     // none: a refused socket) or a shutdown (57P) means the database is unavailable.
-    const state = sqlState(error.cause);
+    const cause = error.cause instanceof MissingTableError ? error.cause.cause : error.cause;
+    const state = sqlState(cause);
     const refused = state !== undefined && !/^(08|57P)/.test(state);
-    return `${refused ? 'database error' : 'database unavailable'}: ${reason(error.cause)}`;
+    return `${refused ? 'database error' : 'database unavailable'}: ${reason(cause)}`;
   }
   return reason(error);
 }

@@ -2,6 +2,7 @@ import { InternalError, SimpleJwtError } from '../errors.js';
 import { instanceFrom } from './instance-context.js';
 import { hidePasswordHash } from '../stores/user-store.js';
 import { TokenUser } from '../authentication/token-user.js';
+import { renderNinjaError } from '../profiles/ninja-jwt/render-ninja-error.js';
 import type { Request } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 
@@ -30,14 +31,18 @@ export async function koaAuthentication(request: Request, securityName: string, 
     throw new InternalError(error);
   }
   try {
-    const header = request.headers[instance.settings.authHeaderName];
+    // Ninja JWT's JWTAuth reads Authorization whatever AUTH_HEADER_NAME says (it has no such setting).
+    const ninja = instance.settings.securityProfiles[securityName] === 'ninja-jwt';
+    const header = request.headers[ninja ? 'authorization' : instance.settings.authHeaderName];
     const { user, token } = await instance.authenticate(Array.isArray(header) ? header[0] : header, securityName, scopes);
     const shown = user instanceof TokenUser ? user : hidePasswordHash(user);
     request.ctx.state.user = shown;
     request.ctx.state.token = token;
     return shown;
   } catch (error) {
-    if (error instanceof SimpleJwtError) throw error;
+    if (error instanceof SimpleJwtError) {
+      throw instance.settings.securityProfiles[securityName] === 'ninja-jwt' ? renderNinjaError(error, request.method) : error;
+    }
     throw new InternalError(error);
   }
 }

@@ -10,6 +10,8 @@ import type { SimpleJwt } from '../create-simple-jwt.js';
 
 /** Options for {@link createTokenRouter}. */
 export interface TokenRouterOptions {
+  /** Simple JWT's wire (the default; `'ninja-jwt'` takes NinjaJwtRouterOptions). */
+  profile?: 'simple-jwt';
   /** Where the routes are mounted, e.g. `/api` gives `/api/token`. Default none. */
   prefix?: string;
   /** Mount `POST /token/blacklist`. Default: when a blacklist store is configured. */
@@ -146,7 +148,8 @@ export function reserveBody(ctx: Context): void {
   (ctx as Context & { [OWN_BODY]?: boolean })[OWN_BODY] = true;
 }
 
-function takeOwnBody(ctx: Context): boolean {
+/** Whether {@link reserveBody} marked this request (once): the token router then reads the body itself. */
+export function takeOwnBody(ctx: Context): boolean {
   const marked = ctx as Context & { [OWN_BODY]?: boolean };
   if (!marked[OWN_BODY]) return false;
   marked[OWN_BODY] = false;

@@ -18,14 +18,15 @@ export type ErrorScope =
 
 /**
  * Renders an error as Simple JWT does: `status`, the JSON `body`, the error's headers, and on every
- * 401 `WWW-Authenticate: <first header type> realm="api"` (RFC 6750 §3). 5xx causes are emitted on
+ * 401 `WWW-Authenticate: <first header type> realm="api"` (RFC 6750 §3; not for an error rendered
+ * in Ninja JWT's shape, `challenge` false). 5xx causes are emitted on
  * the app (`app.on('error')`) and never sent to the client.
  */
 export function renderSimpleJwtError(ctx: Context, error: SimpleJwtError, challenge: string): void {
   if (error.status >= 500) ctx.app.emit('error', error.cause ?? error, ctx);
   ctx.status = error.status;
   ctx.set(error.headers);
-  if (error.status === 401) ctx.set('WWW-Authenticate', challenge);
+  if (error.status === 401 && error.challenge) ctx.set('WWW-Authenticate', challenge);
   ctx.body = error.body;
 }
 

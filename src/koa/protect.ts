@@ -3,6 +3,7 @@ import { hidePasswordHash } from '../stores/user-store.js';
 import { TokenUser } from '../authentication/token-user.js';
 import { bearerChallenge } from '../errors.js';
 import { renderSimpleJwtError } from './error-middleware.js';
+import { renderNinjaError } from '../profiles/ninja-jwt/render-ninja-error.js';
 import type { Context, Middleware } from 'koa';
 import type { SimpleJwt } from '../create-simple-jwt.js';
 import type { AuthUser } from '../stores/user-store.js';
@@ -44,7 +45,9 @@ export function createProtect(instance: SimpleJwt, securityName: string, options
   const scopes = [...(options.scopes ?? [])];
   const open = unlessRule(options.unless);
   const challenge = bearerChallenge(settings.authHeaderTypes[0] ?? 'Bearer');
-  const headerName = settings.authHeaderName;
+  // A security name on the Ninja JWT profile reads Authorization and answers in Ninja JWT's shape.
+  const ninja = settings.securityProfiles[securityName] === 'ninja-jwt';
+  const headerName = ninja ? 'authorization' : settings.authHeaderName;
   return async function protect(ctx, next) {
     if (open?.(ctx)) return next();
     const header = ctx.headers[headerName];
@@ -54,7 +57,8 @@ export function createProtect(instance: SimpleJwt, securityName: string, options
       user = authenticated.user;
       ctx.state.token = authenticated.token;
     } catch (thrown) {
-      renderSimpleJwtError(ctx, thrown instanceof SimpleJwtError ? thrown : new InternalError(thrown), challenge);
+      const error = thrown instanceof SimpleJwtError ? thrown : new InternalError(thrown);
+      renderSimpleJwtError(ctx, ninja ? renderNinjaError(error, ctx.method) : error, challenge);
       return;
     }
     ctx.state.user = user instanceof TokenUser ? user : hidePasswordHash(user as AuthUser);

@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readAuthHeaderName, readAuthHeaderTypes } from '../authentication/auth-header-options.js';
 import { normaliseMountPrefix } from './mount-prefix.js';
+import { NINJA_CONTROLLER_PATHS, NINJA_CONTROLLERS } from '../profiles/ninja-jwt/ninja-jwt-profile.js';
 import type { OpenApiDocument } from './open-api-types.js';
+import type { WireProfile } from '../settings.js';
+import type { NinjaController } from '../profiles/ninja-jwt/ninja-jwt-profile.js';
 
 /** Options of {@link openApiDocument}. */
 export interface OpenApiDocumentOptions {
@@ -44,9 +47,17 @@ export interface OpenApiDocumentOptions {
   /**
    * Whether the app mounts the sessions endpoints (`/token/sessions`, `/token/logout-all`; it does
    * when a family store is configured, see `TokenRouterOptions.sessions`). Default `false`: they
-   * are left out.
+   * are left out. (Simple JWT profile only.)
    */
   sessions?: boolean;
+  /**
+   * The wire the routes speak: `'ninja-jwt'` gives the document of `jwt.routes({ profile:
+   * 'ninja-jwt' })` (`spec/ninja-jwt.json`: `/token/pair`, ...), whose security schemes are HTTP
+   * bearer schemes (Ninja JWT's `JWTAuth` reads `Authorization: Bearer`). Default `'simple-jwt'`.
+   */
+  profile?: WireProfile;
+  /** With `profile: 'ninja-jwt'`: the mounted controllers, as given to `jwt.routes()`. Default: all (`blacklist` unless `blacklist: false`). */
+  controllers?: readonly NinjaController[];
 }
 
 /** The path that `jwt.routes()` mounts only with a blacklist store. */
@@ -54,7 +65,7 @@ const BLACKLIST_PATH = '/token/blacklist';
 /** The paths that `jwt.routes()` mounts only with a family store. */
 const SESSION_PATHS = ['/token/sessions', '/token/sessions/{id}', '/token/sessions/revoke-others', '/token/logout-all'];
 
-let parsed: OpenApiDocument | undefined;
+const parsed = new Map<string, OpenApiDocument>();
 
 /**
  * A fresh copy of the token routes' OpenAPI document for an app that mounts them under `prefix`:
@@ -87,11 +98,17 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   if (!Array.isArray(securityNames) || securityNames.some((name) => typeof name !== 'string' || name === '')) {
     throw new TypeError(`openApiDocument: securityNames must be a list of non-empty strings, got ${JSON.stringify(securityNames)}`);
   }
-  const headerTypes = authHeaderTypes(options.authHeaderTypes);
-  const header = authHeaderName(options.authHeaderName);
-  const document = structuredClone(loadSpec());
-  if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
-  if (options.sessions !== true) {
+  const ninja = options.profile === 'ninja-jwt';
+  if (options.profile !== undefined && options.profile !== 'simple-jwt' && !ninja) {
+    throw new TypeError(`openApiDocument: profile must be "simple-jwt" or "ninja-jwt", got ${JSON.stringify(options.profile)}`);
+  }
+  // Ninja JWT's JWTAuth reads `Authorization: Bearer` whatever the header settings say.
+  const headerTypes = ninja ? ['Bearer'] : authHeaderTypes(options.authHeaderTypes);
+  const header = ninja ? 'Authorization' : authHeaderName(options.authHeaderName);
+  const document = structuredClone(loadSpec(ninja ? 'ninja-jwt.json' : 'openapi.json'));
+  if (ninja) keepNinjaControllers(document, options.controllers ?? NINJA_CONTROLLERS.filter((name) => name !== 'blacklist' || options.blacklist !== false));
+  else if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
+  if (!ninja && options.sessions !== true) {
     for (const path of SESSION_PATHS) delete document.paths[path];
     document.tags = document.tags?.filter((tag) => tag.name !== 'sessions');
     for (const name of ['SessionResponse', 'RevokedSessionsResponse']) delete document.components?.schemas?.[name];
@@ -160,8 +177,17 @@ function authHeaderName(value: string | undefined): string {
   return name;
 }
 
-/** Operations whose request body carries the login name. */
-const CREDENTIAL_PATHS = ['/token', '/token/sliding'];
+/** Keeps the paths of the mounted Ninja JWT controllers. */
+function keepNinjaControllers(document: OpenApiDocument, controllers: readonly NinjaController[]): void {
+  if (!Array.isArray(controllers as unknown) || !controllers.every((name) => NINJA_CONTROLLERS.includes(name))) {
+    throw new TypeError(`openApiDocument: controllers must list "default", "sliding" or "blacklist", got ${JSON.stringify(controllers)}`);
+  }
+  const keep = new Set(controllers.flatMap((name) => NINJA_CONTROLLER_PATHS[name]));
+  for (const path of Object.keys(document.paths)) if (!keep.has(path)) delete document.paths[path];
+}
+
+/** Operations whose request body carries the login name (`/token/pair` is the Ninja JWT profile's). */
+const CREDENTIAL_PATHS = ['/token', '/token/sliding', '/token/pair'];
 
 /**
  * Renames `username`, keeping key order, wherever our spec has it: schema properties, required
@@ -193,23 +219,27 @@ function renameUsernameField(document: OpenApiDocument, field: string): void {
   for (const path of CREDENTIAL_PATHS) visit((document.paths[path] as Record<string, unknown> | undefined)?.post);
 }
 
-/** `spec/openapi.json`, read and parsed once. */
-function loadSpec(): OpenApiDocument {
-  parsed ??= JSON.parse(readFileSync(specPath(), 'utf8')) as OpenApiDocument;
-  return parsed;
+/** `spec/<file>`, read and parsed once. */
+function loadSpec(file: string): OpenApiDocument {
+  let document = parsed.get(file);
+  if (!document) {
+    document = JSON.parse(readFileSync(specPath(file), 'utf8')) as OpenApiDocument;
+    parsed.set(file, document);
+  }
+  return document;
 }
 
 /**
  * The package root's `spec/openapi.json`. This module runs from `src/openapi/` (tsx, tests) or
  * from `dist/src/openapi/` (the published build), so the folder is two or three levels up.
  */
-function specPath(): string {
-  const candidates = ['../../spec/openapi.json', '../../../spec/openapi.json'].map((relative) =>
+function specPath(file: string): string {
+  const candidates = [`../../spec/${file}`, `../../../spec/${file}`].map((relative) =>
     fileURLToPath(new URL(relative, import.meta.url)),
   );
   const found = candidates.find((file) => existsSync(file));
   if (found === undefined) {
-    throw new Error(`koa-simple-jwt: spec/openapi.json not found (looked in ${candidates.join(', ')})`);
+    throw new Error(`koa-simple-jwt: spec/${file} not found (looked in ${candidates.join(', ')})`);
   }
   return found;
 }

@@ -13,6 +13,17 @@ export interface RefreshResult {
   refresh?: string;
 }
 
+/** Options of the refresh services. */
+export interface RefreshOptions {
+  /**
+   * Run Simple JWT main's user checks (exists, passes the rule, password unchanged). Default
+   * true; `false` is Ninja JWT 5.4.5's refresh, which looks no user up.
+   */
+  checkUser?: boolean;
+  /** Who asks (IP, user agent), for `onReuseDetected`. */
+  client?: ClientInfo;
+}
+
 /**
  * `POST /token/refresh` (Simple JWT main's `TokenRefreshSerializer`): verify the refresh token
  * (blacklist included), check its user, derive an access token from it and, with
@@ -27,8 +38,9 @@ export interface RefreshResult {
  * `families/family-rotation.ts`): a consumed token presented again within the grace window gets
  * the same successor back with a fresh access token; any other replay revokes the family.
  */
-export async function refreshAccessToken(context: ServiceContext, encoded: string, client: ClientInfo = {}): Promise<RefreshResult> {
+export async function refreshAccessToken(context: ServiceContext, encoded: string, options: RefreshOptions = {}): Promise<RefreshResult> {
   const { rotateRefreshTokens, blacklistAfterRotation, blacklistStore, reuseDetection } = context.settings;
+  const client = options.client ?? {};
   let refresh: RefreshToken;
   try {
     refresh = await RefreshToken.decode(context, encoded);
@@ -36,12 +48,12 @@ export async function refreshAccessToken(context: ServiceContext, encoded: strin
     if (!(reuseDetection && error instanceof BlacklistedTokenError)) throw error;
     const replayed = error.token as RefreshToken;
     const successor = await replayConsumed(context, String(jtiOf(context, replayed)), client);
-    await checkTokenUser(context, replayed);
+    if (options.checkUser !== false) await checkTokenUser(context, replayed);
     return { access: replayed.accessToken().sign(), refresh: successor };
   }
   const blacklistOld = async () => void (await blacklistStore?.blacklist(await outstandingRecord(context, refresh, encoded)));
   // null: the token names no user (every user check is skipped, and its row has no user).
-  const user = await checkTokenUser(context, refresh, blacklistStore && blacklistOld);
+  const user = options.checkUser === false ? undefined : await checkTokenUser(context, refresh, blacklistStore && blacklistOld);
   const consumed = await outstandingRecord(context, refresh, encoded, user);
   const access = refresh.accessToken();
   const result: RefreshResult = { access: access.sign() };

@@ -35,14 +35,23 @@ export async function checkTables(knex: Knex, what: string, tables: readonly str
 }
 
 /**
- * A store's database failure as it reaches the log (the 503's `cause`): a missing table
- * (SQLSTATE 42P01, an app started before its migrations) says what to run; anything else is
- * unchanged.
+ * A missing table (SQLSTATE 42P01) as it reaches the log, as the 503's `cause`: the driver's
+ * message and what to run. The driver's error stays its `cause` (the CLI words it its own way).
+ */
+export class MissingTableError extends Error {
+  constructor(original: Error) {
+    super(`${original.message}: run \`npx koa-simple-jwt migrate\` (or \`await migrate(knex)\`), and call \`await jwt.ready()\` at startup to catch this before serving`, { cause: original });
+    this.name = 'MissingTableError';
+  }
+}
+
+/**
+ * A store's database failure as it reaches the log: a missing table (an app started before its
+ * migrations) becomes a {@link MissingTableError}; anything else is unchanged.
  *
  * @example
  * throw new ServiceUnavailableError(withMigrationHint(error));
  */
 export function withMigrationHint(error: unknown): unknown {
-  if ((error as { code?: unknown } | null)?.code !== '42P01') return error;
-  return new Error(`${(error as Error).message}: run \`npx koa-simple-jwt migrate\` (or \`await migrate(knex)\`), and call \`await jwt.ready()\` at startup to catch this before serving`, { cause: error });
+  return error instanceof Error && (error as { code?: unknown }).code === '42P01' ? new MissingTableError(error) : error;
 }
