@@ -4,6 +4,91 @@
  */
 
 export interface paths {
+    "/token/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my sessions
+         * @description The signed-in user's live sessions, newest first: one per login whose refresh tokens are
+         *     neither revoked nor all expired. `current` marks the session of the access token sent.
+         */
+        get: operations["token_sessions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of my sessions
+         * @description Ends one of the signed-in user's sessions: its refresh tokens are blacklisted on every
+         *     instance. Access tokens it issued live out their short lifetime (use `logout-all` to refuse
+         *     them too). A session of another user, an unknown or an already ended one is 404.
+         */
+        delete: operations["token_sessions_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End my other sessions
+         * @description Ends every session of the signed-in user except the one of the access token sent (all of
+         *     them when that one cannot be told).
+         */
+        post: operations["token_sessions_revoke_others"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out everywhere
+         * @description Logs the signed-in user out everywhere: every token issued to the user until now, access
+         *     tokens included (this one too), is refused on every instance, and every session ends.
+         */
+        post: operations["token_logout_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -48,6 +133,11 @@ export interface paths {
          *     and of concurrent refreshes of one token exactly one succeeds. The token's user must still
          *     exist and be active (401 `No active account found for the given token.` otherwise) and, with
          *     `checkRevokeToken`, must not have changed their password since the token was issued.
+         *
+         *     With reuse detection (a family store), a refresh token already rotated and sent again within
+         *     `reuseGraceSeconds` (default 10) of its rotation gets the same new refresh token back, with a
+         *     fresh access token (a safe retry); sent again later, it revokes its whole session (every
+         *     refresh token of that login) and answers 401 `Token is blacklisted`.
          */
         post: operations["token_refresh"];
         delete?: never;
@@ -231,6 +321,70 @@ export interface components {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyJ9.c2ln */
             token: string;
         };
+        /** @description One session: a login and the refresh tokens rotated from it (a family). */
+        SessionResponse: {
+            /**
+             * @description The session (family) id.
+             * @example 3f6c2a9e1b8d4c7f9a0e5d2b1c4f8a6e
+             */
+            id: string;
+            /**
+             * @description When the login happened (ISO 8601).
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            created: string;
+            /**
+             * @description When the session was last refreshed (ISO 8601; written at most once a minute).
+             * @example 2026-03-01T12:30:00.000Z
+             */
+            lastUsed: string;
+            /**
+             * @description The login's `User-Agent`.
+             * @example Mozilla/5.0 (X11; Linux x86_64)
+             */
+            userAgent: string | null;
+            /**
+             * @description A pseudonym of the login's IP address (16 hex characters), to tell logins apart.
+             * @example 9b1f0c2d3e4a5b6c
+             */
+            ipHash: string | null;
+            /** @description The request's token belongs to this session. Known when the request sends the access token issued with the session's newest refresh token. */
+            current: boolean;
+        };
+        /**
+         * @description 401 from a route protected with `@Security`: without `code` when no credentials were sent
+         *     (`Authentication credentials were not provided.`); otherwise with `code` (`token_not_valid`,
+         *     `bad_authorization_header`, `user_not_found`, `user_inactive`, `password_changed`) and, for a
+         *     refused token, `messages` listing why each accepted token class refused it. Declare it on your
+         *     own protected routes: `@Response<AuthenticationErrorBody>(401, 'Not authenticated')`.
+         * @example {
+         *       "detail": "Given token not valid for any token type",
+         *       "code": "token_not_valid",
+         *       "messages": [
+         *         {
+         *           "token_class": "AccessToken",
+         *           "token_type": "access",
+         *           "message": "Token is expired"
+         *         }
+         *       ]
+         *     }
+         */
+        AuthenticationErrorBody: {
+            /** @example Authentication credentials were not provided. */
+            detail: string;
+            /** @example token_not_valid */
+            code?: string;
+            messages?: components["schemas"]["TokenClassMessage"][];
+        };
+        /** @description What `POST /token/sessions/revoke-others` did. */
+        RevokedSessionsResponse: {
+            /**
+             * Format: double
+             * @description How many sessions it revoked.
+             * @example 2
+             */
+            revoked: number;
+        };
         /** @description A new access/refresh pair. */
         TokenPairResponse: {
             /**
@@ -275,6 +429,202 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    token_sessions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"][];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationErrorBody"];
+                };
+            };
+            /** @description An unexpected failure: the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The family store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
+    token_sessions_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session id, from `GET /token/sessions`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationErrorBody"];
+                };
+            };
+            /** @description No such session of this user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description An unexpected failure: the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The family store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
+    token_sessions_revoke_others: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many sessions were ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedSessionsResponse"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationErrorBody"];
+                };
+            };
+            /** @description An unexpected failure: the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The family store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
+    token_logout_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out everywhere */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationErrorBody"];
+                };
+            };
+            /** @description An unexpected failure: the body is generic, the cause goes to the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+            /** @description The family store or the blacklist store is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailErrorBody"];
+                };
+            };
+        };
+    };
     token_obtain_pair: {
         parameters: {
             query?: never;

@@ -1,10 +1,9 @@
 import { resolveSettings } from './resolve-settings.js';
 import { createTokenBackend } from './backend/create-token-backend.js';
 import { SettingsError } from './errors.js';
-import { RefreshToken } from './tokens/refresh-token.js';
 import { UntypedToken } from './tokens/untyped-token.js';
 import { decodeToken } from './tokens/token.js';
-import { issueRecordedToken, obtainTokenPair } from './services/obtain-token-pair.js';
+import { issueRecordedToken, issueTokenPair, obtainTokenPair } from './services/obtain-token-pair.js';
 import { refreshAccessToken } from './services/refresh-access-token.js';
 import { verifyToken } from './services/verify-token.js';
 import { obtainSlidingToken } from './services/obtain-sliding-token.js';
@@ -32,6 +31,7 @@ import type { AuthUser, Credentials } from './stores/user-store.js';
 import type { TokenRouter, TokenRouterOptions } from './koa/create-token-router.js';
 import type { ProtectOptions } from './koa/protect.js';
 import type { Router } from '@koa/router';
+import type { ClientInfo } from './families/family-store.js';
 import { createNinjaTokenRouter } from './profiles/ninja-jwt/create-ninja-token-router.js';
 import { authenticateNinjaRequest } from './profiles/ninja-jwt/authenticate-ninja-request.js';
 import type { NinjaJwtRouterOptions } from './profiles/ninja-jwt/create-ninja-token-router.js';
@@ -50,17 +50,18 @@ export interface SimpleJwt {
   /** What services and token classes work with (settings, backend, user store). */
   readonly context: ServiceContext;
   /**
-   * `POST /token` in code: credentials → `{refresh, access}`. `clientAddress` (e.g. `ctx.ip`) is
-   * what the login throttle counts per address; without it only the username is counted.
+   * `POST /token` in code: credentials → `{refresh, access}`. `client.ip` (e.g. `ctx.ip`) is what
+   * the login throttle counts per address (without it only the username is counted), and with a
+   * family store the session records it (hashed) with `client.userAgent`.
    */
-  obtainTokenPair(credentials: Credentials, request?: unknown, clientAddress?: string): Promise<TokenPair>;
+  obtainTokenPair(credentials: Credentials, request?: unknown, client?: ClientInfo): Promise<TokenPair>;
   /**
    * Simple JWT's `RefreshToken.for_user(user)` plus its access token, signed. With a blacklist
    * store the refresh token is recorded as outstanding, as `for_user` records it.
    */
-  issueTokenPair(user: AuthUser): Promise<TokenPair>;
-  /** `POST /token/refresh` in code. */
-  refreshAccessToken(refresh: string): Promise<RefreshResult>;
+  issueTokenPair(user: AuthUser, client?: ClientInfo): Promise<TokenPair>;
+  /** `POST /token/refresh` in code (`client`: who asks, for `onReuseDetected`). */
+  refreshAccessToken(refresh: string, client?: ClientInfo): Promise<RefreshResult>;
   /** `POST /token/sliding` in code: credentials → `{token}`. */
   obtainSlidingToken(credentials: Credentials, request?: unknown, clientAddress?: string): Promise<SlidingTokenResult>;
   /** Simple JWT's `SlidingToken.for_user(user)`, signed (and recorded, as above). */
@@ -138,12 +139,9 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
     jwkSet: backend.jwkSet,
     forRequest: (ctx: unknown) => (tenants === undefined ? Promise.resolve(instance) : tenants.instanceFor(ctx)),
     context,
-    obtainTokenPair: (credentials: Credentials, request?: unknown, clientAddress?: string) => obtainTokenPair(context, credentials, request, clientAddress),
-    async issueTokenPair(user: AuthUser): Promise<TokenPair> {
-      const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
-      return { refresh: signed, access: refresh.accessToken().sign() };
-    },
-    refreshAccessToken: (refresh: string) => refreshAccessToken(context, refresh),
+    obtainTokenPair: (credentials: Credentials, request?: unknown, client?: ClientInfo) => obtainTokenPair(context, credentials, request, client),
+    issueTokenPair: (user: AuthUser, client?: ClientInfo) => issueTokenPair(context, user, client),
+    refreshAccessToken: (refresh: string, client?: ClientInfo) => refreshAccessToken(context, refresh, { client }),
     obtainSlidingToken: (credentials: Credentials, request?: unknown, clientAddress?: string) => obtainSlidingToken(context, credentials, request, clientAddress),
     async issueSlidingToken(user: AuthUser): Promise<string> {
       return (await issueRecordedToken(context, SlidingToken, user)).signed;
@@ -177,6 +175,7 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       // One after the other, so the first problem reported is always the same one.
       await settings.userStore?.ready?.();
       await settings.blacklistStore?.ready?.();
+      await settings.familyStore?.ready?.();
     },
     routes(routerOptions?: TokenRouterOptions | NinjaJwtRouterOptions): Middleware {
       if (!backend.canSign && tenants === undefined) {
@@ -194,7 +193,11 @@ export function createSimpleJwt(options: SimpleJwtOptions): SimpleJwt {
       if (blacklist && !settings.blacklistStore) {
         throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store (e.g. new KnexBlacklistStore(knex)); without one it would blacklist nothing');
       }
-      const router = createTokenRouter(instance, { ...routerOptions, blacklist });
+      const sessions = routerOptions?.sessions ?? settings.familyStore !== undefined;
+      if (sessions && !settings.familyStore) {
+        throw new SettingsError('familyStore', 'the sessions endpoints need a family store (e.g. await KnexFamilyStore.start(knex, { connection }))');
+      }
+      const router = createTokenRouter(instance, { ...routerOptions, blacklist, sessions });
       tokenRouters.push(router);
       return router.middleware;
     },

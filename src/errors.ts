@@ -190,6 +190,14 @@ export class MethodNotAllowedError extends SimpleJwtError {
   }
 }
 
+/** 404 `{"detail": "Not found."}` (DRF's NotFound): e.g. a session that is not the caller's. */
+export class NotFoundError extends SimpleJwtError {
+  constructor() {
+    const detail = 'Not found.';
+    super('not_found', 404, detail, { detail });
+  }
+}
+
 /**
  * 503: a store (database) failed. The body is generic on purpose: the cause goes to the log via
  * `cause`, never to the client.

@@ -18,6 +18,7 @@ export {
   ExpiredTokenError,
   InternalError,
   NotAuthenticatedError,
+  NotFoundError,
   PermissionDeniedError,
   ServiceUnavailableError,
   SettingsError,
@@ -57,6 +58,12 @@ export type { ThrottleRule } from './throttle/throttle-rule.js';
 export { KnexLoginThrottleStore } from './stores/knex-login-throttle-store.js';
 export type { LoginThrottleOptions } from './settings.js';
 export type { RefreshCookieOptions } from './cookies/refresh-cookie-settings.js';
+// Refresh-token families, reuse detection, revoked_before and sessions (issue 14).
+export type { ClientInfo, ConsumedToken, FamilyMember, FamilySession, FamilyStore, NewFamily, RotationClaim } from './families/family-store.js';
+export type { ReuseDetectedEvent, ReuseDetectedHook } from './families/reuse-detected.js';
+export type { Session } from './families/sessions.js';
+export { KnexFamilyStore } from './postgres/knex-family-store.js';
+export type { KnexFamilyStoreOptions, KnexFamilyStoreStartOptions } from './postgres/knex-family-store.js';
 export { koaAuthentication } from './koa/authentication-module.js';
 export type { Register, RegisteredUser, SimpleJwtState } from './koa/state.js';
 export type { ProtectOptions, UnlessOptions, PathRule } from './koa/protect.js';

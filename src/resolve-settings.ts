@@ -55,6 +55,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<OptionName>([
   'locale', 'acceptLanguage',
   'loginThrottle', 'refreshCookie',
   'logger',
+  'familyStore', 'reuseDetection', 'reuseGraceSeconds', 'familyMaxLifetime', 'onReuseDetected',
 ]);
 
 /**
@@ -152,6 +153,7 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     loginThrottle: resolveLoginThrottle(o.loginThrottle),
     refreshCookie: resolveRefreshCookie(o.refreshCookie),
     logger: logger(o.logger),
+    ...familySettings(o),
   };
   if (typeof settings.clock?.now !== 'function') throw new SettingsError('clock', 'expected an object with a now() method');
   // Simple JWT silently skips blacklisting when its app is not installed; we refuse to start.
@@ -162,6 +164,29 @@ export function resolveSettings(options: SimpleJwtOptions): ResolvedSettings {
     throw new SettingsError('jtiClaim', 'the blacklist identifies tokens by their id claim; it cannot be null with a blacklist store');
   }
   return Object.freeze(settings);
+}
+
+/** The families settings (issue 14); see {@link SimpleJwtOptions.familyStore}. */
+function familySettings(o: SimpleJwtOptions): Pick<ResolvedSettings, 'familyStore' | 'reuseDetection' | 'reuseGraceSeconds' | 'familyMaxLifetime' | 'onReuseDetected'> {
+  const store = o.familyStore;
+  if (store !== undefined) {
+    for (const method of ['startFamily', 'claimRotation', 'consumedToken', 'revokeFamily', 'revokedBefore']) {
+      if (typeof (store as unknown as Record<string, unknown>)?.[method] !== 'function') throw new SettingsError('familyStore', `expected a FamilyStore; ${method}() is missing`);
+    }
+    // Revoking a family blacklists its tokens: without the blacklist nothing would be refused.
+    if (o.blacklistStore === undefined) throw new SettingsError('familyStore', 'families need a blacklist store too (blacklistStore)');
+  }
+  const rotating = o.rotateRefreshTokens === true && o.blacklistAfterRotation === true;
+  const reuseDetection = bool(o, 'reuseDetection', rotating && store !== undefined);
+  if (reuseDetection && (!rotating || store === undefined)) {
+    throw new SettingsError('reuseDetection', 'needs rotateRefreshTokens, blacklistAfterRotation and a familyStore');
+  }
+  const grace = o.reuseGraceSeconds ?? 10;
+  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) {
+    throw new SettingsError('reuseGraceSeconds', `expected a number of seconds >= 0, got ${describe(grace)}`);
+  }
+  const familyMaxLifetime = o.familyMaxLifetime === undefined ? undefined : lifetime(o, 'familyMaxLifetime', 0);
+  return { familyStore: store, reuseDetection, reuseGraceSeconds: grace, familyMaxLifetime, onReuseDetected: fn(o, 'onReuseDetected') };
 }
 
 function lifetime(o: SimpleJwtOptions, key: OptionName, fallback: number): number {

@@ -9,6 +9,8 @@ import type { LoginThrottleStore } from './throttle/login-throttle-store.js';
 import type { LoginThrottleSettings } from './throttle/login-throttle.js';
 import type { ThrottleRule } from './throttle/throttle-rule.js';
 import type { RefreshCookieOptions, RefreshCookieSettings } from './cookies/refresh-cookie-settings.js';
+import type { FamilyStore } from './families/family-store.js';
+import type { ReuseDetectedHook } from './families/reuse-detected.js';
 
 /** Every algorithm Simple JWT accepts that this library can sign with (ES256K/ES521 are not in Node's JWA set). */
 export const ALGORITHMS = [
@@ -141,6 +143,29 @@ export interface SimpleJwtOptions {
    * tokens are checked against the blacklist wherever they are decoded.
    */
   blacklistStore?: BlacklistStore;
+  /**
+   * Where refresh-token families and per-user `revoked_before` times live (e.g.
+   * `await KnexFamilyStore.start(knex, { connection })`). Needs `blacklistStore`. With it every
+   * token (access tokens too) of a user logged out everywhere is refused, and `reuseDetection` is
+   * available. Not a Simple JWT setting.
+   */
+  familyStore?: FamilyStore;
+  /**
+   * Revoke a whole family when one of its already rotated refresh tokens is presented again
+   * (RFC 9700 §4.14.2). Default: on when `rotateRefreshTokens`, `blacklistAfterRotation` and
+   * `familyStore` are all set. Not a Simple JWT setting.
+   */
+  reuseDetection?: boolean;
+  /**
+   * Seconds after a rotation during which the immediate predecessor of a family's newest token may
+   * be presented again and gets the same successor back (an idempotent retry). 0: no retries.
+   * Default 10.
+   */
+  reuseGraceSeconds?: number;
+  /** Seconds a family may be refreshed from its login; past it the user logs in again. Default none. */
+  familyMaxLifetime?: number;
+  /** Told when reuse revokes a family (for alerting). Its errors and rejections are ignored. */
+  onReuseDetected?: ReuseDetectedHook;
   /** Security names whose users are built from claims with no store read (`JWTStatelessUserAuthentication`). Default none. */
   statelessSecurityNames?: string[];
   /**
@@ -250,6 +275,11 @@ export interface ResolvedSettings {
   readonly tokenClaims: TokenClaimsHook | undefined;
   readonly userStore: UserStore | undefined;
   readonly blacklistStore: BlacklistStore | undefined;
+  readonly familyStore: FamilyStore | undefined;
+  readonly reuseDetection: boolean;
+  readonly reuseGraceSeconds: number;
+  readonly familyMaxLifetime: number | undefined;
+  readonly onReuseDetected: ReuseDetectedHook | undefined;
   readonly authTokenClasses: Readonly<Record<string, readonly TokenClass[]>>;
   readonly scopeClaim: string;
   readonly statelessSecurityNames: readonly string[];

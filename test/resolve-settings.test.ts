@@ -120,3 +120,21 @@ test('resolveSettings default rule requires an active user unless checkUserIsAct
   assert.equal(resolveSettings({ signingKey: key }).userAuthenticationRule(null), false);
   assert.equal(resolveSettings({ signingKey: key, checkUserIsActive: false }).userAuthenticationRule(user), true);
 });
+
+test('resolveSettings turns reuse detection on by default only with rotation, blacklistAfterRotation and a family store', () => {
+  const blacklistStore = { outstand: async () => undefined, blacklist: async () => true, rotate: async () => true, isBlacklisted: async () => false } as unknown as NonNullable<SimpleJwtOptions['blacklistStore']>;
+  const familyStore = { startFamily() {}, claimRotation() {}, consumedToken() {}, revokeFamily() {}, revokedBefore: () => null } as unknown as NonNullable<SimpleJwtOptions['familyStore']>;
+  const recommended = { signingKey: key, rotateRefreshTokens: true, blacklistAfterRotation: true, blacklistStore, familyStore };
+  const on = resolveSettings(recommended);
+  assert.deepEqual([on.reuseDetection, on.reuseGraceSeconds, on.familyMaxLifetime], [true, 10, undefined]);
+  assert.equal(resolveSettings({ ...recommended, reuseDetection: false }).reuseDetection, false);
+  assert.equal(resolveSettings({ signingKey: key, rotateRefreshTokens: true, blacklistAfterRotation: true, blacklistStore }).reuseDetection, false);
+  assert.equal(resolveSettings({ signingKey: key, blacklistStore, familyStore }).reuseDetection, false);
+  assert.equal(resolveSettings({ ...recommended, reuseGraceSeconds: 0 }).reuseGraceSeconds, 0);
+  assert.equal(settingOf({ signingKey: key, blacklistStore, familyStore, reuseDetection: true }), 'reuseDetection');
+  assert.equal(settingOf({ ...recommended, reuseGraceSeconds: -1 }), 'reuseGraceSeconds');
+  assert.equal(settingOf({ ...recommended, familyMaxLifetime: 0 }), 'familyMaxLifetime');
+  assert.equal(settingOf({ ...recommended, onReuseDetected: 'alert' }), 'onReuseDetected');
+  assert.equal(settingOf({ signingKey: key, familyStore }), 'familyStore');
+  assert.equal(settingOf({ ...recommended, familyStore: {} }), 'familyStore');
+});

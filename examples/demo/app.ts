@@ -72,7 +72,7 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   const jwksPath = jwt.jwkSet.keys.length > 0 ? JWKS_PATH : undefined;
   if (jwksPath !== undefined) app.use(jwksRoute({ path: jwksPath, jwt }));
   // 6. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
-  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath, jwt.settings.refreshCookie);
+  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath, jwt.settings.refreshCookie, jwt.settings.familyStore !== undefined);
   app.use(openApiRoute({ path: '/api/openapi.json', document }));
   app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
   // 5. A login page at / for the refresh cookie (refreshCookie setting): examples/demo/public/.
@@ -94,7 +94,8 @@ export function demoOpenApiDocument(
   usernameField = 'username',
   jwksPath?: string,
   refreshCookie: OpenApiDocumentOptions['refreshCookie'] = false,
+  sessions = false,
 ): OpenApiDocument {
   const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
-  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, refreshCookie, ...(jwksPath === undefined ? {} : { jwksPath }) }));
+  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, refreshCookie, sessions, ...(jwksPath === undefined ? {} : { jwksPath }) }));
 }

@@ -2,7 +2,7 @@
 // commands that work as printed. Reads PORT, SIGNING_KEY and DATABASE_URL.
 import { createServer } from 'node:net';
 import { openDatabase } from '../support/database.js';
-import { BlacklistMirror, CachedUserStore, KnexBlacklistStore, KnexUserStore, migrate } from '../../src/index.js';
+import { BlacklistMirror, CachedUserStore, KnexBlacklistStore, KnexFamilyStore, KnexUserStore, migrate } from '../../src/index.js';
 import { createDemoApp, JWKS_PATH } from './app.js';
 import { demoSigningKey } from './demo-signing-key.js';
 
@@ -23,7 +23,20 @@ const blacklist = await BlacklistMirror.start(new KnexBlacklistStore(db.knex), {
 // Users in memory too, forgotten on every change to their row (the auth_user trigger's NOTIFY):
 // authenticated requests do no database I/O once a user has been seen.
 const cachedUsers = await CachedUserStore.start(new KnexUserStore(db.knex), { connection: db.connectionString });
-const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings: { blacklistStore: blacklist, refreshCookie: true, ...(demoKey ? { algorithm: 'EdDSA' as const, signingKeys: [demoKey.pem] } : {}) }, userStore: () => cachedUsers });
+// Refresh-token families and per-user revoked_before, also followed in memory over LISTEN/NOTIFY.
+const families = await KnexFamilyStore.start(db.knex, { connection: db.connectionString });
+// The configuration we recommend: rotation, the old token blacklisted, reuse detection (on by
+// default with these and a family store, with a 10 s grace window for retries); the refresh token
+// also in an HttpOnly cookie for the login page; an EdDSA key kept across restarts unless SIGNING_KEY.
+const settings = {
+  blacklistStore: blacklist,
+  familyStore: families,
+  rotateRefreshTokens: true,
+  blacklistAfterRotation: true,
+  refreshCookie: true,
+  ...(demoKey ? { algorithm: 'EdDSA' as const, signingKeys: [demoKey.pem] } : {}),
+};
+const { app, users } = createDemoApp({ knex: db.knex, signingKey, settings, userStore: () => cachedUsers });
 
 const username = 'demo';
 const password = 'demo-password';
@@ -41,6 +54,9 @@ Try:
   ACCESS=<the "access" value>  REFRESH=<the "refresh" value>
   curl -s ${base}/me -H "Authorization: Bearer $ACCESS"
   curl -s -X POST ${base}/token/refresh/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
+  (a rotation: the answer has a new "refresh"; keep it as REFRESH. The old one sent again within
+   10 s gets the same answer; later it ends the session, as a stolen token would.)
+  curl -s ${base}/token/sessions -H "Authorization: Bearer $ACCESS"
   curl -s -X POST ${base}/token/verify/ -H 'Content-Type: application/json' -d "{\\"token\\": \\"$ACCESS\\"}"
   curl -s -X POST ${base}/token/blacklist/ -H 'Content-Type: application/json' -d "{\\"refresh\\": \\"$REFRESH\\"}"
 
@@ -63,6 +79,7 @@ Or in one go (needs jq):
 async function shutdown(): Promise<void> {
   server.close();
   await blacklist.close();
+  await families.close();
   await cachedUsers.close();
   await db.close();
   process.exit(0);

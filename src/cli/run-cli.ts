@@ -16,6 +16,7 @@ import { thumbprintCommand } from './commands/thumbprint.js';
 import { listTokensCommand } from './commands/list-tokens.js';
 import { migrateCommand } from './commands/migrate.js';
 import { revokeUserCommand } from './commands/revoke-user.js';
+import { revokeSessionCommand, sessionsCommand } from './commands/sessions.js';
 import { tsoaTemplateCommand } from './commands/tsoa-template.js';
 import { clearThrottlesCommand, listThrottlesCommand } from './commands/throttles.js';
 
@@ -34,6 +35,8 @@ const COMMANDS: readonly CliCommand[] = [
   listTokensCommand,
   listThrottlesCommand,
   clearThrottlesCommand,
+  sessionsCommand,
+  revokeSessionCommand,
   tsoaTemplateCommand,
   generateKeyCommand,
   thumbprintCommand,

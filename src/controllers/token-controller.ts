@@ -1,5 +1,6 @@
 import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { bodyFields, credentialFields } from '../koa/body-fields.js';
+import { clientInfo } from '../koa/client-info.js';
 import {
   EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_NOT_A_DICTIONARY,
@@ -63,8 +64,9 @@ export class TokenController extends Controller {
   @Response<DetailErrorBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: TokenObtainPairRequest, @Request() request: KoaRequest): Promise<TokenPairResponse> {
-    // ctx.ip: the socket's address, or X-Forwarded-For's when the app sets `app.proxy`.
-    return this.jwt.obtainTokenPair(body, request.ctx, request.ctx.ip);
+    // clientInfo: ctx.ip (the socket's address, or X-Forwarded-For's when the app sets `app.proxy`)
+    // for the login throttle and the session, and the User-Agent for the session.
+    return this.jwt.obtainTokenPair(body, request.ctx, clientInfo(request.ctx));
   }
 
   /**
@@ -75,6 +77,11 @@ export class TokenController extends Controller {
    * and of concurrent refreshes of one token exactly one succeeds. The token's user must still
    * exist and be active (401 `No active account found for the given token.` otherwise) and, with
    * `checkRevokeToken`, must not have changed their password since the token was issued.
+   *
+   * With reuse detection (a family store), a refresh token already rotated and sent again within
+   * `reuseGraceSeconds` (default 10) of its rotation gets the same new refresh token back, with a
+   * fresh access token (a safe retry); sent again later, it revokes its whole session (every
+   * refresh token of that login) and answers 401 `Token is blacklisted`.
    * @summary Refresh an access token
    * @example body {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTc2NzM1NTIwMCwiaWF0IjoxNzY3MjY4ODAwLCJqdGkiOiI4ZjNiMmMxZDllMGE0YjdjOGQ2ZTVmNGEzYjJjMWQwZSIsInVzZXJfaWQiOiIxIn0.ceAZSQekHY19OTZGmEwCXBVVBbY3ncSSyRndnb9ur_E"}
    */
@@ -95,8 +102,8 @@ export class TokenController extends Controller {
   @Response<DetailErrorBody>(413, 'The body is larger than 2.5 MB (Django\'s DATA_UPLOAD_MAX_MEMORY_SIZE)', EXAMPLE_REQUEST_TOO_LARGE)
   @Response<DetailErrorBody>(503, 'The user store or the blacklist store is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<DetailErrorBody>(500, 'An unexpected failure (a throwing hook, a bug): the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
-  public async refresh(@Body() body: TokenRefreshRequest): Promise<TokenRefreshResponse> {
-    return this.jwt.refreshAccessToken(body.refresh);
+  public async refresh(@Body() body: TokenRefreshRequest, @Request() request: KoaRequest): Promise<TokenRefreshResponse> {
+    return this.jwt.refreshAccessToken(body.refresh, clientInfo(request.ctx));
   }
 
   /**

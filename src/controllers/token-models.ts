@@ -107,3 +107,25 @@ export interface SlidingTokenResponse {
   /** @example "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoic2xpZGluZyJ9.c2ln" */
   token: string;
 }
+
+/** One session: a login and the refresh tokens rotated from it (a family). */
+export interface SessionResponse {
+  /** The session (family) id. @example "3f6c2a9e1b8d4c7f9a0e5d2b1c4f8a6e" */
+  id: string;
+  /** When the login happened (ISO 8601). @example "2026-03-01T12:00:00.000Z" */
+  created: string;
+  /** When the session was last refreshed (ISO 8601; written at most once a minute). @example "2026-03-01T12:30:00.000Z" */
+  lastUsed: string;
+  /** The login's `User-Agent`. @example "Mozilla/5.0 (X11; Linux x86_64)" */
+  userAgent: string | null;
+  /** A pseudonym of the login's IP address (16 hex characters), to tell logins apart. @example "9b1f0c2d3e4a5b6c" */
+  ipHash: string | null;
+  /** The request's token belongs to this session. Known when the request sends the access token issued with the session's newest refresh token. */
+  current: boolean;
+}
+
+/** What `POST /token/sessions/revoke-others` did. */
+export interface RevokedSessionsResponse {
+  /** How many sessions it revoked. @example 2 */
+  revoked: number;
+}

@@ -20,10 +20,14 @@ export interface TokenRouterOptions {
   prefix?: string;
   /** Mount `POST /token/blacklist`. Default: when a blacklist store is configured. */
   blacklist?: boolean;
+  /** Mount the sessions endpoints (`/token/sessions`, `/token/logout-all`). Default: when a family store is configured. */
+  sessions?: boolean;
 }
 
 /** Generated paths that are mounted only on request. */
 const BLACKLIST_PATH = '/token/blacklist';
+/** The sessions endpoints, as the generated routes register them. */
+const SESSION_PATHS = ['/token/sessions', '/token/sessions/:id', '/token/sessions/revoke-others', '/token/logout-all'];
 
 /** What DRF's token views allow, sent on every answer they give (`APIView.finalize_response`). */
 const ALLOW = 'POST, OPTIONS';
@@ -111,7 +115,8 @@ export function createTokenRouter(instance: SimpleJwt, options: TokenRouterOptio
   );
   const { refreshCookie, clock } = instance.settings;
   if (refreshCookie) router.use(refreshCookieTransport(refreshCookie, clock, (options.prefix ?? '').replace(/\/+$/, '')));
-  RegisterRoutes(options.blacklist ? router : withoutRoutes(router, new Set([BLACKLIST_PATH])));
+  const skip = new Set([...(options.blacklist ? [] : [BLACKLIST_PATH]), ...(options.sessions ? [] : SESSION_PATHS)]);
+  RegisterRoutes(skip.size === 0 ? router : withoutRoutes(router, skip));
   const prefix = options.prefix ?? '';
   /**
    * A token route's path with another method than POST (the routes only declare POST): OPTIONS

@@ -55,6 +55,12 @@ export interface OpenApiDocumentOptions {
    */
   refreshCookie?: boolean | RefreshCookieOptions | RefreshCookieSettings;
   /**
+   * Whether the app mounts the sessions endpoints (`/token/sessions`, `/token/logout-all`; it does
+   * when a family store is configured, see `TokenRouterOptions.sessions`). Default `false`: they
+   * are left out. (Simple JWT profile only.)
+   */
+  sessions?: boolean;
+  /**
    * The wire the routes speak: `'ninja-jwt'` gives the document of `jwt.routes({ profile:
    * 'ninja-jwt' })` (`spec/ninja-jwt.json`: `/token/pair`, ...), whose security schemes are HTTP
    * bearer schemes (Ninja JWT's `JWTAuth` reads `Authorization: Bearer`). Default `'simple-jwt'`.
@@ -71,6 +77,8 @@ export interface OpenApiDocumentOptions {
 
 /** The path that `jwt.routes()` mounts only with a blacklist store. */
 const BLACKLIST_PATH = '/token/blacklist';
+/** The paths that `jwt.routes()` mounts only with a family store. */
+const SESSION_PATHS = ['/token/sessions', '/token/sessions/{id}', '/token/sessions/revoke-others', '/token/logout-all'];
 
 const parsed = new Map<string, OpenApiDocument>();
 
@@ -115,6 +123,13 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDo
   const document = structuredClone(loadSpec(ninja ? 'ninja-jwt.json' : 'openapi.json'));
   if (ninja) keepNinjaControllers(document, options.controllers ?? NINJA_CONTROLLERS.filter((name) => name !== 'blacklist' || options.blacklist !== false));
   else if (options.blacklist === false) delete document.paths[BLACKLIST_PATH];
+  if (!ninja && options.sessions !== true) {
+    for (const path of SESSION_PATHS) delete document.paths[path];
+    document.tags = document.tags?.filter((tag) => tag.name !== 'sessions');
+    for (const name of ['SessionResponse', 'RevokedSessionsResponse']) delete document.components?.schemas?.[name];
+    // The scheme the sessions operations refer to; the app's own names are added below.
+    delete document.components?.securitySchemes?.jwt;
+  }
   const usernameField = options.usernameField ?? 'username';
   if (typeof usernameField !== 'string' || usernameField === '' || usernameField === 'password') {
     throw new TypeError(`openApiDocument: usernameField must be a non-empty string other than "password", got ${JSON.stringify(usernameField)}`);

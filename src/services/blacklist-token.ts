@@ -14,5 +14,8 @@ export async function blacklistToken(context: ServiceContext, encoded: string): 
   if (!store) throw new SettingsError('blacklistStore', 'the blacklist endpoint needs a blacklist store');
   const refresh = await RefreshToken.decode(context, encoded);
   if (!(await store.blacklist(await outstandingRecord(context, refresh, encoded)))) throw new TokenError('Token is blacklisted');
+  // A logged-out refresh token ends its session: its family can no longer be retried or listed.
+  const jti = context.settings.jtiClaim === null ? undefined : refresh.payload[context.settings.jtiClaim];
+  if (typeof jti === 'string') await context.settings.familyStore?.revokeFamilyOf(jti, context.settings.clock.now());
   return {};
 }

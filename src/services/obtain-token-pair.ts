@@ -6,6 +6,8 @@ import { outstandingRecord } from './outstanding-record.js';
 import type { ServiceContext } from './service-context.js';
 import type { AuthUser, Credentials } from '../stores/user-store.js';
 import { admitLogin, settleLogin } from '../throttle/login-throttle.js';
+import { jtiOf, startFamily } from '../families/family-rotation.js';
+import type { ClientInfo } from '../families/family-store.js';
 
 export const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 
@@ -79,11 +81,22 @@ export async function issueRecordedToken<T extends Token>(context: ServiceContex
  * refresh token, so it carries the same user id and custom claims.
  *
  * @example
- * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx, ctx.ip);
+ * const { refresh, access } = await obtainTokenPair(context, { username: 'alice', password: 's3cret' }, ctx, { ip: ctx.ip });
  */
-export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown, clientAddress?: string): Promise<TokenPair> {
-  const user = await authenticateCredentials(context, credentials, request, clientAddress);
-  const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
+export async function obtainTokenPair(context: ServiceContext, credentials: Credentials, request: unknown, client: ClientInfo = {}): Promise<TokenPair> {
+  const user = await authenticateCredentials(context, credentials, request, client.ip);
+  const pair = await issueTokenPair(context, user, client);
   await recordLogin(context, user, request);
-  return { refresh: signed, access: refresh.accessToken().sign() };
+  return pair;
+}
+
+/**
+ * A recorded refresh token for `user` and its access token; with a family store the pair starts
+ * a family (a session), remembering the client's user agent and a hash of its IP.
+ */
+export async function issueTokenPair(context: ServiceContext, user: AuthUser, client: ClientInfo = {}): Promise<TokenPair> {
+  const { token: refresh, signed } = await issueRecordedToken(context, RefreshToken, user);
+  const access = refresh.accessToken();
+  await startFamily(context, refresh, signed, jtiOf(context, access), client);
+  return { refresh: signed, access: access.sign() };
 }

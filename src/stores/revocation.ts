@@ -3,6 +3,7 @@
  * thin functions over a {@link BlacklistStore}, the same ones the CLI commands call.
  */
 import type { BlacklistStore } from './blacklist-store.js';
+import type { FamilyStore } from '../families/family-store.js';
 import type { BlacklistJtiResult, KnexBlacklistStore, UnblacklistJtiResult } from './knex-blacklist-store.js';
 
 /** Options of {@link flushExpiredTokens}. */
@@ -30,13 +31,21 @@ export async function flushExpiredTokens(store: BlacklistStore, options: FlushEx
 
 /**
  * "Log out everywhere": blacklists every outstanding token of a user that has not expired at
- * `now`. Access tokens already issued stay valid until their (short) `exp`, as in Simple JWT.
- * Resolves how many tokens this call blacklisted.
+ * `now`. Resolves how many tokens this call blacklisted.
+ *
+ * With `families` (a {@link FamilyStore}), the user's `revoked_before` becomes `now` as well: every
+ * token of the user issued before it, access tokens included, is refused on every instance that
+ * has a family store (within the LISTEN/NOTIFY delay), and the user's sessions end. Without it,
+ * access tokens already issued stay valid until their (short) `exp`, as in Simple JWT.
+ * `userId` is the user id claim's value, which is the user's primary key with the default
+ * `userIdField`.
  *
  * @example
- * await revokeUserTokens(store, String(user.id)); // 3
+ * await revokeUserTokens(store, String(user.id), new Date(), families); // 3
  */
-export async function revokeUserTokens(store: BlacklistStore, userId: string, now: Date = new Date()): Promise<number> {
+export async function revokeUserTokens(store: BlacklistStore, userId: string, now: Date = new Date(), families?: Pick<FamilyStore, 'revokeUserBefore'>): Promise<number> {
+  // revoked_before first: it is what reaches access tokens, and it cannot be undone by a race.
+  await families?.revokeUserBefore(userId, now);
   return store.blacklistUser(userId, now);
 }
 

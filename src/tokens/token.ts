@@ -105,11 +105,30 @@ export abstract class Token {
       // Values the blacklist tables cannot hold (a jti over 255 characters, `exp: 1e308`) would
       // make the database fail; such a token is invalid before any query.
       if (!isStorableJti(jti) || !isStorableEpoch(this.flushAfter())) throw new TokenError('Token is invalid');
-      if (await blacklistStore.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
+      if (await blacklistStore.isBlacklisted(jti)) throw new BlacklistedTokenError(this);
     }
     this.checkExp('exp');
     if (jtiClaim !== null && !(jtiClaim in this.payload)) throw new TokenError('Token has no id');
     if (this.context.settings.tokenTypeClaim !== null) this.verifyTokenType();
+    if (this.context.settings.familyStore) await this.checkRevokedBefore();
+  }
+
+  /**
+   * "Log out everywhere" reaches every token, access tokens included: a token whose `iat` is not
+   * later than its user's `revoked_before` is refused with Simple JWT's wording for a revoked
+   * token, "Token is blacklisted" (a token without `iat` cannot prove it is newer). `iat` has
+   * one-second resolution, so a token issued in the revocation's second is refused too. The family
+   * store answers from memory, so this costs no I/O per request.
+   */
+  protected async checkRevokedBefore(): Promise<void> {
+    const { familyStore, userIdClaim } = this.context.settings;
+    const userId = this.payload[userIdClaim];
+    if (familyStore === undefined || (typeof userId !== 'string' && typeof userId !== 'number')) return;
+    const answer = familyStore.revokedBefore(String(userId));
+    const before = answer !== null && typeof answer === 'object' ? await answer : answer;
+    if (before === null) return;
+    const iat = this.payload.iat;
+    if (typeof iat !== 'number' || iat * 1000 <= before) throw new TokenError('Token is blacklisted');
   }
 
   /** The type claim must equal this class's type. */
@@ -202,6 +221,18 @@ export abstract class Token {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new TokenError('Token is invalid');
     const limit = currentTime.getTime() / 1000 - this.context.settings.leeway;
     if (value <= limit) throw new TokenError(`Token '${claim}' claim has expired`);
+  }
+}
+
+/**
+ * The blacklist refused a token (401 "Token is blacklisted"). It carries the token, whose
+ * signature was verified, so reuse detection can tell a retry from a replay.
+ */
+export class BlacklistedTokenError extends TokenError {
+  readonly token: Token;
+  constructor(token: Token) {
+    super('Token is blacklisted');
+    this.token = token;
   }
 }
 

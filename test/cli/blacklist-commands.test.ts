@@ -81,12 +81,14 @@ describe('revoke-user', () => {
 
     const first = await cli(['revoke-user', userId]);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, `Blacklisted 3 tokens of user ${userId}.\n`);
+    assert.equal(first.stdout, `Blacklisted 3 tokens of user ${userId}.\nEvery token of user ${userId} issued until now is refused, access tokens included (revoked_before).\n`);
+    const [revocation] = await db.knex('koa_simple_jwt_user_revocation').where({ user_id: userId });
+    assert.ok(revocation.revoked_before instanceof Date);
     for (const jti of ['r-1', 'r-2', 'r-3']) assert.equal(await store.isBlacklisted(jti), true);
     assert.equal(await store.isBlacklisted('b-1'), false);
 
     const second = await cli(['revoke-user', userId]);
-    assert.equal(second.stdout, `Blacklisted 0 tokens of user ${userId}.\n`);
+    assert.match(second.stdout, new RegExp(`^Blacklisted 0 tokens of user ${userId}\\.\n`));
   });
 
   it('rejects a missing or non-integer user id (exit code 2)', async () => {
@@ -167,9 +169,9 @@ describe('list-tokens', () => {
     assert.equal(
       result.stdout,
       [
-        `${'jti'.padEnd(width)}  created               expires               blacklisted`,
-        `${newer.jti}  ${iso(newer.createdAt as Date)}  ${iso(newer.expiresAt)}  -`,
-        `${older.jti.padEnd(width)}  ${iso(older.createdAt as Date)}  ${iso(older.expiresAt)}  ${iso(blacklistedAt)}`,
+        `${'jti'.padEnd(width)}  created               expires               blacklisted           family`,
+        `${newer.jti}  ${iso(newer.createdAt as Date)}  ${iso(newer.expiresAt)}  -                     -`,
+        `${older.jti.padEnd(width)}  ${iso(older.createdAt as Date)}  ${iso(older.expiresAt)}  ${iso(blacklistedAt)}  -`,
         '',
       ].join('\n'),
     );

@@ -13,8 +13,20 @@ test('openApiDocument returns spec/openapi.json with the mount prefix as its ser
   const document = openApiDocument({ prefix: '/api' });
   assert.deepEqual(document.servers?.map((server) => server.url), ['/api']);
   assert.deepEqual(Object.keys(document.paths).sort(), [...SIX].sort());
+  assert.deepEqual(document.paths, Object.fromEntries(Object.entries(committed.paths).filter(([path]) => SIX.includes(path))));
+  const { SessionResponse, RevokedSessionsResponse, ...tokenSchemas } = committed.components?.schemas ?? {};
+  assert.ok(SessionResponse && RevokedSessionsResponse);
+  assert.deepEqual(document.components?.schemas, tokenSchemas);
+});
+
+test('openApiDocument includes the sessions endpoints only with sessions true', () => {
+  const sessions = ['/token/sessions', '/token/sessions/{id}', '/token/sessions/revoke-others', '/token/logout-all'];
+  const document = openApiDocument({ prefix: '/api', sessions: true });
+  assert.deepEqual(Object.keys(document.paths).sort(), [...SIX, ...sessions].sort());
   assert.deepEqual(document.paths, committed.paths);
-  assert.deepEqual(document.components?.schemas, committed.components?.schemas);
+  assert.deepEqual(document.tags?.map((tag) => tag.name), ['token', 'sessions']);
+  assert.deepEqual(Object.keys(document.components?.securitySchemes ?? {}), ['jwt']);
+  assert.deepEqual(openApiDocument({ prefix: '/api' }).tags?.map((tag) => tag.name), ['token']);
 });
 
 test('openApiDocument normalises the prefix: none, "/" and a trailing slash', () => {

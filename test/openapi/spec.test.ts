@@ -28,6 +28,8 @@ interface Spec {
 const spec = JSON.parse(await readFile(join(root, 'spec/openapi.json'), 'utf8')) as Spec;
 const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })));
 const byId = new Map(operations.map((entry) => [entry.operation.operationId, entry]));
+/** The token operations (Simple JWT's views); the sessions operations are ours. */
+const tokenOperations = operations.filter(({ operation }) => operation.tags?.includes('token'));
 
 /** The component names a response's JSON schema refers to. */
 function refs(operation: Operation, status: string): string[] {
@@ -46,9 +48,23 @@ async function lint(file: string): Promise<{ errors: number; warnings: number; i
   return { ...report.totals, problems: report.problems };
 }
 
-test('the spec has the six operations, each with its operationId, POST path and tag', () => {
+test('the spec has the four sessions operations, each under the jwt security scheme with 401, 500 and 503', () => {
+  const sessions = operations.filter(({ operation }) => operation.tags?.includes('sessions'));
+  assert.deepEqual(sessions.map(({ path, method, operation }) => `${method.toUpperCase()} ${path} ${operation.operationId}`).sort(), [
+    'DELETE /token/sessions/{id} token_sessions_revoke',
+    'GET /token/sessions token_sessions_list',
+    'POST /token/logout-all token_logout_all',
+    'POST /token/sessions/revoke-others token_sessions_revoke_others',
+  ]);
+  for (const { operation } of sessions) {
+    assert.deepEqual((operation as Operation & { security?: unknown }).security, [{ jwt: [] }], operation.operationId);
+    for (const status of ['401', '500', '503']) assert.ok(operation.responses[status], `${operation.operationId} ${status}`);
+  }
+});
+
+test('the spec has the six token operations, each with its operationId, POST path and tag', () => {
   assert.deepEqual(
-    operations.map(({ path, method, operation }) => `${method.toUpperCase()} ${path} ${operation.operationId}`).sort(),
+    tokenOperations.map(({ path, method, operation }) => `${method.toUpperCase()} ${path} ${operation.operationId}`).sort(),
     [
       'POST /token token_obtain_pair',
       'POST /token/blacklist token_blacklist',
@@ -58,11 +74,11 @@ test('the spec has the six operations, each with its operationId, POST path and 
       'POST /token/verify token_verify',
     ],
   );
-  for (const { operation } of operations) assert.deepEqual(operation.tags, ['token'], operation.operationId);
+  for (const { operation } of tokenOperations) assert.deepEqual(operation.tags, ['token'], operation.operationId);
 });
 
-test('every operation has a summary, a description, and a request body and 200 body with examples', () => {
-  for (const { operation } of operations) {
+test('every token operation has a summary, a description, and a request body and 200 body with examples', () => {
+  for (const { operation } of tokenOperations) {
     const id = operation.operationId;
     assert.ok(operation.summary, `${id}: summary`);
     assert.ok((operation.description ?? '').length > 40, `${id}: description`);
@@ -75,9 +91,9 @@ test('every operation has a summary, a description, and a request body and 200 b
   }
 });
 
-test('every operation documents 400, 401, 413, 415, 500 and 503 with the bodies it really sends, and takes JSON or a form', () => {
+test('every token operation documents 400, 401, 413, 415, 500 and 503 with the bodies it really sends, and takes JSON or a form', () => {
   const tokenEndpoints = ['token_refresh', 'token_refresh_sliding'];
-  for (const { operation } of operations) {
+  for (const { operation } of tokenOperations) {
     const id = operation.operationId ?? '';
     // The obtain operations are throttled (loginThrottle): 429 with Retry-After.
     const throttled = id.startsWith('token_obtain') ? ['429'] : [];

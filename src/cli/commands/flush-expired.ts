@@ -1,4 +1,5 @@
 import { KnexBlacklistStore } from '../../stores/knex-blacklist-store.js';
+import { KnexFamilyStore } from '../../postgres/knex-family-store.js';
 import { flushExpiredTokens } from '../../stores/revocation.js';
 import { UsageError, type CliCommand } from '../command.js';
 
@@ -8,7 +9,8 @@ const DEFAULT_BATCH_SIZE = 10_000;
  * `flush-expired [--batch-size <n>]`: deletes expired outstanding tokens and their blacklist
  * entries (Simple JWT's `flushexpiredtokens`), in batches so it can run from cron while the
  * service serves traffic. After every full batch it prints the running total, so a long run
- * shows progress; it ends with the count.
+ * shows progress; it ends with the count. Families whose every token has expired go too (with a
+ * line of their own when there were any).
  *
  * @example
  * // koa-simple-jwt flush-expired --batch-size 5000
@@ -25,7 +27,8 @@ export const flushExpiredCommand: CliCommand = {
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
     const batchSize = parseBatchSize(ctx.values['batch-size']);
-    const store = new KnexBlacklistStore(await ctx.database());
+    const knex = await ctx.database();
+    const store = new KnexBlacklistStore(knex);
     const deleted = await flushExpiredTokens(store, {
       batchSize,
       // A partial batch is the last one: the final line reports it.
@@ -34,6 +37,8 @@ export const flushExpiredCommand: CliCommand = {
       },
     });
     ctx.print(`Deleted ${deleted} expired token${deleted === 1 ? '' : 's'}.`);
+    const families = await new KnexFamilyStore(knex).flushExpired(new Date());
+    if (families > 0) ctx.print(`Deleted ${families} ended session${families === 1 ? '' : 's'} (token families).`);
     return 0;
   },
 };

@@ -1,15 +1,17 @@
 import { KnexBlacklistStore } from '../../stores/knex-blacklist-store.js';
+import { KnexFamilyStore } from '../../postgres/knex-family-store.js';
 import { type CliCommand } from '../command.js';
 import { userIdArgument } from './user-id-argument.js';
 
 /**
  * `list-tokens <user-id>`: the user's outstanding tokens, newest first, as a table of jti,
- * issue time, expiry and blacklist time (`-` when not blacklisted). Times are UTC, to the second.
+ * issue time, expiry, blacklist time (`-` when not blacklisted) and the family (session) the
+ * token belongs to (`-` for none). Times are UTC, to the second.
  *
  * @example
  * // koa-simple-jwt list-tokens 42
- * // jti                               created               expires               blacklisted
- * // 9b2f...                           2026-03-01T12:00:00Z  2026-03-02T12:00:00Z  -
+ * // jti                               created               expires               blacklisted  family
+ * // 9b2f...                           2026-03-01T12:00:00Z  2026-03-02T12:00:00Z  -            3f6c...
  */
 export const listTokensCommand: CliCommand = {
   name: 'list-tokens',
@@ -18,16 +20,18 @@ export const listTokensCommand: CliCommand = {
   options: {},
   async run(ctx) {
     const userId = userIdArgument(ctx.positionals);
-    const rows = await new KnexBlacklistStore(await ctx.database()).listUserTokens(userId);
+    const knex = await ctx.database();
+    const rows = await new KnexBlacklistStore(knex).listUserTokens(userId);
     if (rows.length === 0) {
       ctx.print(`User ${userId} has no outstanding tokens.`);
       return 0;
     }
+    const families = await new KnexFamilyStore(knex).familiesOf(rows.map((row) => row.jti));
     const table = [
-      ['jti', 'created', 'expires', 'blacklisted'],
-      ...rows.map((row) => [row.jti, time(row.createdAt), time(row.expiresAt), time(row.blacklistedAt)]),
+      ['jti', 'created', 'expires', 'blacklisted', 'family'],
+      ...rows.map((row) => [row.jti, time(row.createdAt), time(row.expiresAt), time(row.blacklistedAt), families.get(row.jti) ?? '-']),
     ];
-    const widths = [0, 1, 2].map((column) => Math.max(...table.map((cells) => (cells[column] ?? '').length)));
+    const widths = [0, 1, 2, 3].map((column) => Math.max(...table.map((cells) => (cells[column] ?? '').length)));
     for (const cells of table) {
       ctx.print(cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
     }

@@ -1,6 +1,7 @@
 import { Body, Controller, Example, Middlewares, OperationId, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { ninjaCredentialFields, ninjaTokenFields } from '../../profiles/ninja-jwt/ninja-body-fields.js';
 import { NINJA_TOKEN_INPUTS } from '../../profiles/ninja-jwt/ninja-jwt-profile.js';
+import { clientInfo } from '../../koa/client-info.js';
 import { refreshAccessToken } from '../../services/refresh-access-token.js';
 import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_REFRESH_TOKEN, EXAMPLE_REFRESHED_ACCESS_TOKEN, EXAMPLE_REQUEST_TOO_LARGE, EXAMPLE_ROTATED_REFRESH_TOKEN, EXAMPLE_SERVER_ERROR, EXAMPLE_SERVICE_UNAVAILABLE } from '../token-examples.js';
 import {
@@ -57,7 +58,7 @@ export class NinjaPairController extends Controller {
   @Response<NinjaDetailBody>(503, 'The user store (or the blacklist store, which records issued refresh tokens) is unavailable', EXAMPLE_SERVICE_UNAVAILABLE)
   @Response<NinjaDetailBody>(500, 'An unexpected failure: the body is generic, the cause goes to the log', EXAMPLE_SERVER_ERROR)
   public async obtainPair(@Body() body: NinjaTokenObtainRequest, @Request() request: KoaRequest): Promise<NinjaTokenPairResponse> {
-    const pair = await this.jwt.obtainTokenPair(body, request.ctx, request.ctx.ip);
+    const pair = await this.jwt.obtainTokenPair(body, request.ctx, clientInfo(request.ctx));
     return { [this.jwt.settings.usernameField]: body.username, ...pair } as unknown as NinjaTokenPairResponse;
   }
 
