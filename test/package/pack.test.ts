@@ -69,7 +69,8 @@ test('npm pack ships the compiled code, its type declarations, spec/, migrations
     assert.ok(files.includes(file.replace(/\.js$/, '.d.ts')), `${file} has its declarations`);
   }
   const { size } = await stat(tarball);
-  assert.ok(size < 250_000, `the tarball is ${size} bytes`);
+  // 25 message catalogues, the Ninja JWT profile's spec and the new rooms: about 300 KB.
+  assert.ok(size < 400_000, `the tarball is ${size} bytes`);
 });
 
 test('publint finds no error and no warning in the tarball', async () => {
