@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { setUpDatabase, startDemo } from '../support/demo.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
+import { KnexFamilyStore } from '../../src/postgres/knex-family-store.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
@@ -37,8 +38,19 @@ const skip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHRO
 before(async () => {
   db = await setUpDatabase();
   let users;
-  ({ server, users } = await startDemo(db, { refreshCookie: true, accessTokenLifetime: ACCESS_LIFETIME, blacklistStore: new KnexBlacklistStore(db.knex) }));
+  // The demo's recommended configuration: rotation with reuse detection, so the sessions API is mounted.
+  ({ server, users } = await startDemo(db, {
+    refreshCookie: true,
+    accessTokenLifetime: ACCESS_LIFETIME,
+    blacklistStore: new KnexBlacklistStore(db.knex),
+    familyStore: new KnexFamilyStore(db.knex),
+    rotateRefreshTokens: true,
+    blacklistAfterRotation: true,
+  }));
   await users.createUser({ username: 'demo', password: 'demo-password' });
+  // Another session of the same user, from another client, for the page's sessions list.
+  const other = await server.post('/api/token', { username: 'demo', password: 'demo-password' }, { 'user-agent': 'other-client/1.0' });
+  assert.equal(other.status, 200);
 });
 after(async () => {
   await browser?.close();
@@ -81,6 +93,12 @@ test('the login page signs in, shows the user, refreshes silently, signs out, an
   await page.click('button[type=submit]');
   await page.locator('#account').waitFor({ state: 'visible' });
   assert.match(await page.locator('#user').innerText(), /^demo \(id \d+\)$/);
+  // The sessions list: this browser's session and the other client's, newest first.
+  await page.locator('#sessions-box').waitFor({ state: 'visible' });
+  const sessions = await page.locator('#sessions li').allInnerTexts();
+  assert.equal(sessions.length, 2, sessions.join('\n'));
+  assert.match(sessions[0] ?? '', /^This browser: signed in /);
+  assert.match(sessions[1] ?? '', /^Another session: signed in .*, other-client\/1\.0$/);
   const cookie = await refreshCookie(context);
   assert.ok(cookie, 'the browser keeps the refresh cookie');
   assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite, cookie.path], [true, true, 'Strict', '/']);

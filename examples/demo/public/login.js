@@ -34,6 +34,23 @@ async function showUser() {
   $('#refreshes').textContent = String(refreshes);
   $('#login').hidden = true;
   $('#account').hidden = false;
+  await showSessions();
+}
+
+/** The user's sessions (GET /api/token/sessions), when the app mounts the sessions API (404 otherwise). */
+async function showSessions() {
+  const response = await fetch(`${API}/token/sessions`, { headers: { Authorization: `Bearer ${access}` } });
+  $('#sessions-box').hidden = !response.ok;
+  if (!response.ok) return;
+  const items = (await response.json()).map((each) => {
+    const item = document.createElement('li');
+    const started = new Date(each.created).toLocaleString();
+    // textContent, never innerHTML: the user agent is whatever the client sent.
+    item.textContent = `${each.current ? 'This browser' : 'Another session'}: signed in ${started}${each.userAgent ? `, ${each.userAgent.slice(0, 60)}` : ''}`;
+    item.dataset.current = String(each.current);
+    return item;
+  });
+  $('#sessions').replaceChildren(...items);
 }
 
 /** Renews the access token before it expires: 30 s ahead, or halfway through a shorter life. */
