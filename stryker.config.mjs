@@ -14,7 +14,7 @@ export const groups = {
   },
   errors: {
     mutate: ['src/koa/error-middleware.ts', 'src/koa/to-simple-jwt-error.ts'],
-    tests: ['test/koa/error-middleware.test.ts', 'test/koa/to-simple-jwt-error.test.ts'],
+    tests: ['test/koa/error-middleware.test.ts', 'test/koa/to-simple-jwt-error.test.ts', 'test/koa/locale-routes.test.ts'],
   },
   authentication: {
     mutate: ['src/authentication/**/*.ts'],

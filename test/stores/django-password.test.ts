@@ -135,3 +135,30 @@ describe('verifyDjangoPassword comparison', () => {
     }
   });
 });
+
+describe('verifyDjangoPassword and makeDjangoPassword at the edges of their input (mutation survivors)', () => {
+  it('resolves false, never throws, for a hash with a character before or after its 44, an iteration count with a tail or past PBKDF2\'s limit, or a non-string hash', async () => {
+    for (const encoded of [
+      `pbkdf2_sha256$1000$seasalt$${HASH}x`,
+      `pbkdf2_sha256$1000$seasalt$x${HASH}`,
+      `pbkdf2_sha256$1000x$seasalt$${HASH}`,
+      `pbkdf2_sha256$9999999999$seasalt$${HASH}`, // ten digits, past 2^31 - 1
+      null,
+      42,
+    ]) {
+      assert.equal(await verifyDjangoPassword('x', encoded as unknown as string, { iterations: 1000 }), false, String(encoded));
+    }
+  });
+
+  it('refuses a password or a salt that is not a string, and an iteration count past 2^31 - 1, with a TypeError naming it', async () => {
+    await assert.rejects(makeDjangoPassword(42 as unknown as string, { iterations: 1000 }), { name: 'TypeError', message: /password/ });
+    await assert.rejects(makeDjangoPassword('x', { salt: 42 as unknown as string, iterations: 1000 }), { name: 'TypeError', message: /salt/ });
+    await assert.rejects(makeDjangoPassword('x', { iterations: 2_147_483_648 }), { name: 'TypeError', message: /iterations/ });
+  });
+
+  it('accepts a single iteration, the smallest count', async () => {
+    const encoded = await makeDjangoPassword('x', { iterations: 1, salt: 'seasalt' });
+    assert.match(encoded, /^pbkdf2_sha256\$1\$seasalt\$[A-Za-z0-9+/]{43}=$/);
+    assert.equal(await verifyDjangoPassword('x', encoded), true);
+  });
+});
