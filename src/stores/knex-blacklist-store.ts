@@ -10,6 +10,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 import { blacklistStatements, type BlacklistStatements } from './blacklist-statements.js';
 import { runStatement, type PgStatement } from './pg-statement.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** Options of {@link KnexBlacklistStore}. */
 export interface KnexBlacklistStoreOptions {
@@ -19,6 +20,19 @@ export interface KnexBlacklistStoreOptions {
   blacklistedTable?: string;
   /** Where `blacklisted_at` comes from. Default the wall clock. */
   clock?: Clock;
+  /**
+   * Concurrent rotations share a statement (and a commit) when the database is busy: a rotation
+   * is sent at once while fewer than `maxInFlight` (default 2) batches are out, else it waits for
+   * one to come back and goes with the others that waited (at most `maxBatch`, default 256). Each
+   * keeps its single winner. `false` sends every rotation on its own.
+   */
+  rotationBatching?: false | { maxInFlight?: number; maxBatch?: number };
+}
+
+/** A rotation waiting for its batch. */
+interface Rotation {
+  consumed: OutstandingToken;
+  issued: OutstandingToken;
 }
 
 /** Options of {@link KnexBlacklistStore.flushExpired}. */
@@ -72,6 +86,7 @@ export class KnexBlacklistStore implements BlacklistStore {
   readonly #blacklisted: string;
   readonly #clock: Clock;
   readonly #sql: BlacklistStatements;
+  readonly #rotations: WriteCoalescer<Rotation, boolean> | undefined;
 
   constructor(knex: Knex, options: KnexBlacklistStoreOptions = {}) {
     this.#knex = knex;
@@ -79,6 +94,15 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
     this.#sql = blacklistStatements(this.#outstanding, this.#blacklisted);
+    const batching = options.rotationBatching ?? {};
+    this.#rotations =
+      batching === false
+        ? undefined
+        : new WriteCoalescer((rotations: Rotation[]) => this.#rotateMany(rotations), {
+            maxInFlight: positiveInteger('rotationBatching.maxInFlight', batching.maxInFlight ?? 2),
+            maxBatch: positiveInteger('rotationBatching.maxBatch', batching.maxBatch ?? 256),
+            key: (rotation) => rotation.consumed.jti,
+          });
   }
 
   /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
@@ -121,9 +145,9 @@ export class KnexBlacklistStore implements BlacklistStore {
    * if (!(await store.rotate(consumed, issued))) throw new TokenError('Token is blacklisted');
    */
   async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
-    return issued === null
-      ? this.#consume(this.#sql.blacklist, consumed, null)
-      : this.#consume(this.#sql.rotate, consumed, issued);
+    if (issued === null) return this.#consume(this.#sql.blacklist, consumed, null);
+    if (this.#rotations === undefined) return this.#consume(this.#sql.rotate, consumed, issued);
+    return this.#rotations.write({ consumed, issued });
   }
 
   /**
@@ -322,6 +346,32 @@ export class KnexBlacklistStore implements BlacklistStore {
   }
 
   /**
+   * A batch of rotations (see `rotationBatching`): alone, the single statement; together, one
+   * `rotateMany` statement. A rotation that statement could not settle (its consumed token was
+   * being recorded by a concurrent call), and every rotation of a batch whose statement failed (an
+   * outage, a deleted user's foreign key, two batches deadlocking), runs again on its own through
+   * {@link #consume}, which knows what each failure means.
+   */
+  async #rotateMany(rotations: Rotation[]): Promise<Array<boolean | Promise<boolean>>> {
+    const alone = (rotation: Rotation) => this.#consume(this.#sql.rotate, rotation.consumed, rotation.issued);
+    if (rotations.length === 1) return [alone(rotations[0]!)];
+    const columns = (token: OutstandingToken) => outstandingValues(token, false);
+    const consumed = rotations.map((rotation) => columns(rotation.consumed));
+    const issued = rotations.map((rotation) => columns(rotation.issued));
+    const values = [...transpose(consumed), this.#clock.now(), ...transpose(issued)];
+    let rows: { n: number; known: boolean; won: boolean }[];
+    try {
+      rows = (await runStatement<{ n: number; known: boolean; won: boolean }>(this.#knex, this.#sql.rotateMany, values)).rows;
+    } catch {
+      return rotations.map(alone);
+    }
+    return rotations.map((rotation, i) => {
+      const row = rows[i];
+      return row !== undefined && row.n === i + 1 && row.known ? row.won : alone(rotation);
+    });
+  }
+
+  /**
    * Runs a write, repeating it after a race that is not a fault (see {@link classify}). `work`
    * is told to leave `user_id` NULL after the user foreign key refused the row.
    */
@@ -365,6 +415,18 @@ function classify(error: unknown, outstandingTable: string): 'user-gone' | 'race
   // pg reports the referencing table without its schema.
   const bare = outstandingTable.slice(outstandingTable.lastIndexOf('.') + 1);
   return table === bare ? 'user-gone' : 'race';
+}
+
+/** Columns of rows → one array per column. */
+function transpose(rows: unknown[][]): unknown[][] {
+  return rows[0]!.map((_, column) => rows.map((row) => row[column]));
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new TypeError(`KnexBlacklistStore: option "${name}" must be a positive integer, got ${String(value)}`);
+  }
+  return value as number;
 }
 
 function tableOption(name: string, value: unknown): string {

@@ -217,10 +217,11 @@ describe('KnexBlacklistStore.rotate', () => {
     assert.equal((await blacklistRows(consumed.jti)).length, 1);
   });
 
-  it('lets exactly one of 24 concurrent rotations of one token win, in each of 6 rounds, and records only its successor', async () => {
+  for (const batching of ['sent one by one', 'in batches'] as const) {
+  it(`lets exactly one of 24 concurrent rotations of one token win, in each of 6 rounds, and records only its successor (${batching})`, async () => {
     const pool = concurrentPool();
     try {
-      const racing = new KnexBlacklistStore(pool);
+      const racing = new KnexBlacklistStore(pool, batching === 'in batches' ? {} : { rotationBatching: false });
       // Open every connection first, so the calls below run side by side, not one by one.
       await Promise.all(Array.from({ length: 24 }, () => pool.raw('select pg_sleep(0.02)')));
       for (let round = 0; round < 6; round += 1) {
@@ -241,6 +242,107 @@ describe('KnexBlacklistStore.rotate', () => {
     } finally {
       await pool.destroy();
     }
+  });
+  }
+});
+
+describe('KnexBlacklistStore.rotate in batches', () => {
+  /** Counts the pool connections `work` borrows: one per statement sent. */
+  async function statementsSent(knex: Knex, work: () => Promise<unknown>): Promise<number> {
+    const client = knex.client as { acquireConnection: () => Promise<unknown> };
+    const original = client.acquireConnection;
+    let count = 0;
+    client.acquireConnection = function (this: unknown) {
+      count += 1;
+      return original.call(this);
+    };
+    try {
+      await work();
+    } finally {
+      client.acquireConnection = original;
+    }
+    return count;
+  }
+
+  it('sends concurrent rotations of different tokens as one statement, each with its own answer', async () => {
+    const userId = await newUserId();
+    const recorded = Array.from({ length: 20 }, () => token({ userId }));
+    const unrecorded = Array.from({ length: 10 }, () => token({ userId }));
+    const blacklisted = Array.from({ length: 10 }, () => token({ userId }));
+    for (const each of recorded) await store.outstand(each);
+    for (const each of blacklisted) await store.blacklist(each);
+    const consumed = [...recorded, ...unrecorded, ...blacklisted];
+    const successors = consumed.map(() => token({ userId }));
+    let results: boolean[] = [];
+    const sent = await statementsSent(db.knex, async () => {
+      results = await Promise.all(consumed.map((each, i) => store.rotate(each, successors[i]!)));
+    });
+    assert.equal(sent, 1, 'one statement for the 40 rotations');
+    assert.deepEqual(results, [...Array(30).fill(true), ...Array(10).fill(false)]);
+    for (const [i, each] of consumed.entries()) {
+      assert.equal(await store.isBlacklisted(each.jti), true, `consumed token ${i} is blacklisted`);
+      assert.equal((await blacklistRows(each.jti)).length, 1, `consumed token ${i} has one blacklist row`);
+      const [row] = await outstandingRows(successors[i]!.jti);
+      if (i < 30) assert.equal(String(row?.user_id), userId, `the successor of winner ${i} is recorded with its user`);
+      else assert.equal(row, undefined, `the successor of loser ${i} is not recorded`);
+    }
+    const [row] = await outstandingRows(unrecorded[0]!.jti);
+    assert.equal(String(row.user_id), userId, 'a consumed token never recorded is recorded with its user');
+  });
+
+  it('lets one of several rotations of the same token, sent in one turn among others, win', async () => {
+    const consumed = token();
+    const others = Array.from({ length: 5 }, () => token());
+    const successors = Array.from({ length: 5 }, () => token());
+    const results = await Promise.all([
+      ...successors.map((issued) => store.rotate(consumed, issued)),
+      ...others.map((each) => store.rotate(each, token())),
+    ]);
+    assert.equal(results.slice(0, 5).filter(Boolean).length, 1, 'exactly one rotation of the shared token wins');
+    assert.deepEqual(results.slice(5), [true, true, true, true, true]);
+    const recorded = await db.knex(OUTSTANDING).whereIn('jti', successors.map((each) => each.jti)).pluck('jti');
+    assert.equal(recorded.length, 1, "only the winner's successor is recorded");
+  });
+
+  it('lets exactly one of two instances win each of 30 tokens both rotate at once, in batches', async () => {
+    const pools = [concurrentPool(), concurrentPool()];
+    try {
+      const [a, b] = pools.map((pool) => new KnexBlacklistStore(pool));
+      const consumed = Array.from({ length: 30 }, (_, i) => token({ userId: null, jti: `shared-${sequence}-${i}` }));
+      for (const each of consumed.slice(0, 15)) await store.outstand(each);
+      const successorsA = consumed.map(() => token());
+      const successorsB = consumed.map(() => token());
+      const [resultsA, resultsB] = await Promise.all([
+        Promise.all(consumed.map((each, i) => a!.rotate(each, successorsA[i]!))),
+        Promise.all(consumed.map((each, i) => b!.rotate(each, successorsB[i]!))),
+      ]);
+      for (const i of consumed.keys()) {
+        assert.equal(Number(resultsA[i]) + Number(resultsB[i]), 1, `token ${i}: exactly one instance wins`);
+        const winner = resultsA[i] ? successorsA[i]! : successorsB[i]!;
+        const loser = resultsA[i] ? successorsB[i]! : successorsA[i]!;
+        assert.equal((await outstandingRows(winner.jti)).length, 1, `token ${i}: the winner's successor is recorded`);
+        assert.equal((await outstandingRows(loser.jti)).length, 0, `token ${i}: the loser's is not`);
+        assert.equal((await blacklistRows(consumed[i]!.jti)).length, 1, `token ${i}: one blacklist row`);
+      }
+    } finally {
+      await Promise.all(pools.map((pool) => pool.destroy()));
+    }
+  });
+
+  it("still rotates every token of a batch whose statement the foreign key refused (a deleted user's token)", async () => {
+    const userId = await newUserId();
+    const gone = token({ userId: '2000000000' });
+    const others = Array.from({ length: 3 }, () => token({ userId }));
+    const results = await Promise.all([gone, ...others].map((each) => store.rotate(each, token({ userId: each.userId }))));
+    assert.deepEqual(results, [true, true, true, true]);
+    const [row] = await outstandingRows(gone.jti);
+    assert.equal(row.user_id, null, 'the token of a user that does not exist is recorded without a user');
+    for (const each of others) assert.equal(await store.isBlacklisted(each.jti), true);
+  });
+
+  it('rejects rotationBatching values that are not positive integers with a TypeError naming the option', () => {
+    assert.throws(() => new KnexBlacklistStore(db.knex, { rotationBatching: { maxBatch: 0 } }), /rotationBatching\.maxBatch/);
+    assert.throws(() => new KnexBlacklistStore(db.knex, { rotationBatching: { maxInFlight: 1.5 } }), /rotationBatching\.maxInFlight/);
   });
 });
 

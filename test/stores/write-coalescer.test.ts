@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WriteCoalescer } from '../../src/stores/write-coalescer.js';
+
+/** A `send` whose batches the test releases by hand, recording what each batch held. */
+function manualSender() {
+  const batches: string[][] = [];
+  const pending: Array<{ items: string[]; release: () => void; fail: (error: unknown) => void }> = [];
+  const send = (items: string[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push(items);
+      pending.push({ items, release: () => resolve(items.map((item) => `done:${item}`)), fail: reject });
+    });
+  return { batches, pending, send };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WriteCoalescer', () => {
+  it('sends a write at once, alone, when nothing is in flight', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item });
+    const result = coalescer.write('a');
+    await turn();
+    assert.deepEqual(batches, [['a']]);
+    pending[0]!.release();
+    assert.equal(await result, 'done:a');
+  });
+
+  it('puts the writes of one turn in one batch, and resolves each with its own result', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item });
+    const results = ['a', 'b', 'c'].map((item) => coalescer.write(item));
+    await turn();
+    assert.deepEqual(batches, [['a', 'b', 'c']]);
+    pending[0]!.release();
+    assert.deepEqual(await Promise.all(results), ['done:a', 'done:b', 'done:c']);
+  });
+
+  it('holds writes while maxInFlight batches are out, then sends them together when one returns', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
+    const first = coalescer.write('a');
+    await turn();
+    const later = ['b', 'c', 'd'].map((item) => coalescer.write(item));
+    await turn();
+    assert.deepEqual(batches, [['a']], 'nothing more is sent while the first batch is out');
+    pending[0]!.release();
+    await first;
+    await turn();
+    assert.deepEqual(batches, [['a'], ['b', 'c', 'd']]);
+    pending[1]!.release();
+    assert.deepEqual(await Promise.all(later), ['done:b', 'done:c', 'done:d']);
+  });
+
+  it('never puts two writes with the same key in one batch', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item.split('#')[0]!, maxInFlight: 1 });
+    const results = ['x#1', 'y', 'x#2', 'x#3'].map((item) => coalescer.write(item));
+    await turn();
+    assert.deepEqual(batches, [['x#1', 'y']]);
+    pending[0]!.release();
+    await turn();
+    assert.deepEqual(batches[1], ['x#2']);
+    pending[1]!.release();
+    await turn();
+    assert.deepEqual(batches[2], ['x#3']);
+    pending[2]!.release();
+    assert.deepEqual(await Promise.all(results), ['done:x#1', 'done:y', 'done:x#2', 'done:x#3']);
+  });
+
+  it('sends at most maxBatch writes per batch, and up to maxInFlight batches at once', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxBatch: 2, maxInFlight: 2 });
+    const results = ['a', 'b', 'c', 'd', 'e'].map((item) => coalescer.write(item));
+    await turn();
+    assert.deepEqual(batches, [['a', 'b'], ['c', 'd']]);
+    pending[0]!.release();
+    await turn();
+    assert.deepEqual(batches[2], ['e']);
+    pending[1]!.release();
+    pending[2]!.release();
+    assert.deepEqual(await Promise.all(results), ['done:a', 'done:b', 'done:c', 'done:d', 'done:e']);
+  });
+
+  it("rejects only the writes of a failed batch, with that batch's error, and goes on with the next", async () => {
+    const { pending, send } = manualSender();
+    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
+    const failed = [coalescer.write('a'), coalescer.write('b')];
+    await turn();
+    const next = coalescer.write('c');
+    const outage = new Error('connection lost');
+    pending[0]!.fail(outage);
+    for (const result of failed) await assert.rejects(result, (error) => error === outage);
+    await turn();
+    pending[1]!.release();
+    assert.equal(await next, 'done:c');
+  });
+
+  it('lets send answer each write with a promise of its own (a write redone alone)', async () => {
+    const coalescer = new WriteCoalescer(async (items: string[]) => items.map((item) => (item === 'slow' ? Promise.resolve('redone') : 'fast')), {
+      key: (item: string) => item,
+    });
+    assert.deepEqual(await Promise.all([coalescer.write('slow'), coalescer.write('quick')]), ['redone', 'fast']);
+  });
+});
