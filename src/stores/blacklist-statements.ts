@@ -22,6 +22,8 @@ export interface BlacklistStatements {
   readonly rotateMany: PgStatement;
   /** $1 a jti. Returns `blacklisted`. */
   readonly isBlacklisted: PgStatement;
+  /** $1 an array of jtis. Returns the `jti` of each that is blacklisted. */
+  readonly blacklistedAmong: PgStatement;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface BlacklistStatements {
  * (deferred on Django's tables, immediate on ours) are checked at the statement's end, when the
  * row `recorded` inserted is there.
  *
- * `rotateMany` is `rotate` over arrays (see `WriteCoalescer`): each rotation keeps its own
+ * `rotateMany` is `rotate` over arrays (see `StatementCoalescer`): each rotation keeps its own
  * single winner, rows are written in key order so that two concurrent batches take the unique
  * index locks in the same order, and one commit covers them all.
  */
@@ -105,5 +107,6 @@ export function blacklistStatements(outstandingTable: string, blacklistedTable: 
     isBlacklisted: pgStatement(
       `select exists (select 1 from ${b} b join ${o} o on o.id = b.token_id where o.jti = $1) as blacklisted`,
     ),
+    blacklistedAmong: pgStatement(`select o.jti from ${o} o join ${b} b on b.token_id = o.id where o.jti = any($1::varchar[])`),
   });
 }

@@ -10,7 +10,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 import { blacklistStatements, type BlacklistStatements } from './blacklist-statements.js';
 import { runStatement, type PgStatement } from './pg-statement.js';
-import { WriteCoalescer } from './write-coalescer.js';
+import { coalescerFor, type BatchingOptions, type StatementCoalescer } from './statement-coalescer.js';
 
 /** Options of {@link KnexBlacklistStore}. */
 export interface KnexBlacklistStoreOptions {
@@ -26,7 +26,13 @@ export interface KnexBlacklistStoreOptions {
    * one to come back and goes with the others that waited (at most `maxBatch`, default 256). Each
    * keeps its single winner. `false` sends every rotation on its own.
    */
-  rotationBatching?: false | { maxInFlight?: number; maxBatch?: number };
+  rotationBatching?: false | BatchingOptions;
+  /**
+   * Concurrent `isBlacklisted` checks share a statement when the database is busy, as rotations
+   * do (`rotationBatching`; defaults: 2 batches out, 256 jtis each). `false` sends every check on
+   * its own.
+   */
+  lookupBatching?: false | BatchingOptions;
 }
 
 /** A rotation waiting for its batch. */
@@ -86,7 +92,8 @@ export class KnexBlacklistStore implements BlacklistStore {
   readonly #blacklisted: string;
   readonly #clock: Clock;
   readonly #sql: BlacklistStatements;
-  readonly #rotations: WriteCoalescer<Rotation, boolean> | undefined;
+  readonly #rotations: StatementCoalescer<Rotation, boolean> | undefined;
+  readonly #lookups: StatementCoalescer<string, boolean> | undefined;
 
   constructor(knex: Knex, options: KnexBlacklistStoreOptions = {}) {
     this.#knex = knex;
@@ -94,15 +101,14 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
     this.#sql = blacklistStatements(this.#outstanding, this.#blacklisted);
-    const batching = options.rotationBatching ?? {};
-    this.#rotations =
-      batching === false
-        ? undefined
-        : new WriteCoalescer((rotations: Rotation[]) => this.#rotateMany(rotations), {
-            maxInFlight: positiveInteger('rotationBatching.maxInFlight', batching.maxInFlight ?? 2),
-            maxBatch: positiveInteger('rotationBatching.maxBatch', batching.maxBatch ?? 256),
-            key: (rotation) => rotation.consumed.jti,
-          });
+    this.#rotations = coalescerFor(
+      'KnexBlacklistStore',
+      'rotationBatching',
+      options.rotationBatching,
+      (rotations: Rotation[]) => this.#rotateMany(rotations),
+      (rotation) => rotation.consumed.jti,
+    );
+    this.#lookups = coalescerFor('KnexBlacklistStore', 'lookupBatching', options.lookupBatching, (jtis: string[]) => this.#blacklistedAmong(jtis));
   }
 
   /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
@@ -147,20 +153,32 @@ export class KnexBlacklistStore implements BlacklistStore {
   async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
     if (issued === null) return this.#consume(this.#sql.blacklist, consumed, null);
     if (this.#rotations === undefined) return this.#consume(this.#sql.rotate, consumed, issued);
-    return this.#rotations.write({ consumed, issued });
+    return this.#rotations.run({ consumed, issued });
   }
 
   /**
    * The per-request check: one EXISTS over the unique jti index and the unique `token_id` index,
-   * a named (prepared) statement.
+   * a named (prepared) statement; concurrent checks share one (see `lookupBatching`).
    *
    * @example
    * if (await store.isBlacklisted(jti)) throw new TokenError('Token is blacklisted');
    */
   async isBlacklisted(jti: string): Promise<boolean> {
     if (!isStorableText(jti)) return false;
-    const result = await this.#run(() => runStatement<{ blacklisted: boolean }>(this.#knex, this.#sql.isBlacklisted, [jti]));
+    return this.#run(() => (this.#lookups === undefined ? this.#isBlacklisted(jti) : this.#lookups.run(jti)));
+  }
+
+  async #isBlacklisted(jti: string): Promise<boolean> {
+    const result = await runStatement<{ blacklisted: boolean }>(this.#knex, this.#sql.isBlacklisted, [jti]);
     return result.rows[0]?.blacklisted === true;
+  }
+
+  /** A batch of checks (see `lookupBatching`): alone, the single statement; together, one `= any(...)`. */
+  async #blacklistedAmong(jtis: string[]): Promise<boolean[]> {
+    if (jtis.length === 1) return [await this.#isBlacklisted(jtis[0]!)];
+    const { rows } = await runStatement<{ jti: string }>(this.#knex, this.#sql.blacklistedAmong, [jtis]);
+    const blacklisted = new Set(rows.map((row) => row.jti));
+    return jtis.map((jti) => blacklisted.has(jti));
   }
 
   /**
@@ -420,13 +438,6 @@ function classify(error: unknown, outstandingTable: string): 'user-gone' | 'race
 /** Columns of rows → one array per column. */
 function transpose(rows: unknown[][]): unknown[][] {
   return rows[0]!.map((_, column) => rows.map((row) => row[column]));
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
-    throw new TypeError(`KnexBlacklistStore: option "${name}" must be a positive integer, got ${String(value)}`);
-  }
-  return value as number;
 }
 
 function tableOption(name: string, value: unknown): string {

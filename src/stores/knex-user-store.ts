@@ -11,6 +11,7 @@ import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } f
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 import { hidePasswordHash } from './user-store.js';
 import { checkTables, withMigrationHint } from './check-tables.js';
+import { coalescerFor, type BatchingOptions, type StatementCoalescer } from './statement-coalescer.js';
 
 /** Options of {@link KnexUserStore}. */
 export interface KnexUserStoreOptions {
@@ -36,6 +37,13 @@ export interface KnexUserStoreOptions {
    * unique: an address shared by several users matches none of them, here and in `findUser`.
    */
   usernameField?: 'username' | 'email';
+  /**
+   * Concurrent lookups by id (`findUser('id', ...)`, what every authenticated request does) share
+   * a statement when the database is busy: one is sent at once while fewer than `maxInFlight`
+   * (default 2) batches are out, else it waits for one to come back and goes with the others that
+   * waited (at most `maxBatch`, default 256). `false` sends every lookup on its own.
+   */
+  lookupBatching?: false | BatchingOptions;
 }
 
 /** What {@link KnexUserStore} returns: an {@link AuthUser} with every `auth_user` column. */
@@ -136,6 +144,8 @@ export class KnexUserStore implements UserStore {
   /** The named per-request statements: lookups by column, and the login's `last_login` write. */
   readonly #statements = new Map<string, PgStatement>();
   readonly #updateLastLogin: PgStatement;
+  readonly #byIds: PgStatement;
+  readonly #lookups: StatementCoalescer<number, UserRow | undefined> | undefined;
 
   constructor(knex: Knex, options: KnexUserStoreOptions = {}) {
     const table = options.table ?? 'auth_user';
@@ -158,6 +168,8 @@ export class KnexUserStore implements UserStore {
       options.verifyPassword ?? ((password, encoded) => verifyDjangoPassword(password, encoded, { iterations }));
     this.#updateLastLogin = pgStatement(`update ${quoteTable(table)} set last_login = $2 where id = $1`);
     this.#dummyHash = `pbkdf2_sha256$${iterations}$dummysaltdummysalt0000$${Buffer.alloc(32).toString('base64')}`;
+    this.#byIds = pgStatement(`select * from ${quoteTable(table)} where id = any($1::integer[])`);
+    this.#lookups = coalescerFor('KnexUserStore', 'lookupBatching', options.lookupBatching, (ids: number[]) => this.#selectByIds(ids));
   }
 
   /**
@@ -204,7 +216,7 @@ export class KnexUserStore implements UserStore {
     const parsed = parseValue(spec.kind, value);
     if (parsed === undefined) return null;
     // The primary key matches at most one row; any other column is checked for a second match.
-    const row = spec.column === 'id' ? await this.#selectById(parsed) : await this.#selectOnly(spec.column, parsed);
+    const row = spec.column === 'id' ? await this.#selectById(parsed as number) : await this.#selectOnly(spec.column, parsed);
     return row === undefined ? null : toUser(row);
   }
 
@@ -278,9 +290,21 @@ export class KnexUserStore implements UserStore {
     return rows.length === 1 ? rows[0] : undefined;
   }
 
-  async #selectById(id: unknown): Promise<UserRow | undefined> {
-    const { rows } = await this.#run(() => runStatement<UserRow>(this.#knex, this.#select('id', 1), [id]));
+  async #selectById(id: number): Promise<UserRow | undefined> {
+    return this.#run(() => (this.#lookups === undefined ? this.#selectOneById(id) : this.#lookups.run(id)));
+  }
+
+  async #selectOneById(id: number): Promise<UserRow | undefined> {
+    const { rows } = await runStatement<UserRow>(this.#knex, this.#select('id', 1), [id]);
     return rows[0];
+  }
+
+  /** A batch of lookups by id (see `lookupBatching`): alone, the single statement; together, one `= any(...)`. */
+  async #selectByIds(ids: number[]): Promise<Array<UserRow | undefined>> {
+    if (ids.length === 1) return [await this.#selectOneById(ids[0]!)];
+    const { rows } = await runStatement<UserRow>(this.#knex, this.#byIds, [ids]);
+    const byId = new Map(rows.map((row) => [String(row.id), row]));
+    return ids.map((id) => byId.get(String(id)));
   }
 
   /** The named lookup by `column` (one of {@link COLUMNS}), made once per column. */

@@ -8,6 +8,7 @@ import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
 import { KnexUserStore } from '../../src/stores/knex-user-store.js';
 import { migrate } from '../../src/stores/migrate.js';
 import { flushExpiredTokens, revokeUserTokens } from '../../src/stores/revocation.js';
+import { statementsSent } from '../support/statements-sent.js';
 
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
 const BLACKLISTED = 'token_blacklist_blacklistedtoken';
@@ -183,6 +184,33 @@ describe('KnexBlacklistStore.isBlacklisted', () => {
     assert.equal(await store.isBlacklisted(issued.jti), true);
   });
 
+  it('answers concurrent checks with one statement, each with its own answer', async () => {
+    const blacklisted = Array.from({ length: 10 }, () => token());
+    const recorded = Array.from({ length: 10 }, () => token());
+    for (const each of blacklisted) await store.blacklist(each);
+    for (const each of recorded) await store.outstand(each);
+    const jtis = [...blacklisted, ...recorded, ...Array.from({ length: 10 }, () => token())].map((each) => each.jti);
+    jtis.push(blacklisted[0]!.jti, recorded[0]!.jti);
+    let answers: boolean[] = [];
+    const sent = await statementsSent(db.knex, async () => {
+      answers = await Promise.all(jtis.map((jti) => store.isBlacklisted(jti)));
+    });
+    assert.equal(sent, 1, 'one statement for 32 checks');
+    assert.deepEqual(answers, [...Array(10).fill(true), ...Array(20).fill(false), true, false]);
+  });
+
+  it('sends each check on its own with lookupBatching: false', async () => {
+    const alone = new KnexBlacklistStore(db.knex, { lookupBatching: false });
+    const blacklisted = token();
+    await store.blacklist(blacklisted);
+    let answers: boolean[] = [];
+    const sent = await statementsSent(db.knex, async () => {
+      answers = await Promise.all([blacklisted.jti, token().jti, blacklisted.jti].map((jti) => alone.isBlacklisted(jti)));
+    });
+    assert.equal(sent, 3);
+    assert.deepEqual(answers, [true, false, true]);
+  });
+
   it('is false, without asking PostgreSQL, for a jti it cannot store (NUL)', async () => {
     assert.equal(await store.isBlacklisted('a\u0000b'), false);
   });
@@ -247,23 +275,6 @@ describe('KnexBlacklistStore.rotate', () => {
 });
 
 describe('KnexBlacklistStore.rotate in batches', () => {
-  /** Counts the pool connections `work` borrows: one per statement sent. */
-  async function statementsSent(knex: Knex, work: () => Promise<unknown>): Promise<number> {
-    const client = knex.client as { acquireConnection: () => Promise<unknown> };
-    const original = client.acquireConnection;
-    let count = 0;
-    client.acquireConnection = function (this: unknown) {
-      count += 1;
-      return original.call(this);
-    };
-    try {
-      await work();
-    } finally {
-      client.acquireConnection = original;
-    }
-    return count;
-  }
-
   it('sends concurrent rotations of different tokens as one statement, each with its own answer', async () => {
     const userId = await newUserId();
     const recorded = Array.from({ length: 20 }, () => token({ userId }));
@@ -343,6 +354,7 @@ describe('KnexBlacklistStore.rotate in batches', () => {
   it('rejects rotationBatching values that are not positive integers with a TypeError naming the option', () => {
     assert.throws(() => new KnexBlacklistStore(db.knex, { rotationBatching: { maxBatch: 0 } }), /rotationBatching\.maxBatch/);
     assert.throws(() => new KnexBlacklistStore(db.knex, { rotationBatching: { maxInFlight: 1.5 } }), /rotationBatching\.maxInFlight/);
+    assert.throws(() => new KnexBlacklistStore(db.knex, { lookupBatching: { maxInFlight: 0 } }), /lookupBatching\.maxInFlight/);
   });
 });
 
@@ -542,6 +554,8 @@ describe('KnexBlacklistStore failures', () => {
         ['blacklist', () => down.blacklist(token())],
         ['rotate', () => down.rotate(token(), token())],
         ['isBlacklisted', () => down.isBlacklisted('x')],
+        ['isBlacklisted, concurrent (one batch)', () => down.isBlacklisted('y')],
+        ['rotate, concurrent (one batch)', () => down.rotate(token(), token())],
         ['unblacklist', () => down.unblacklist('x')],
         ['blacklistJti', () => down.blacklistJti('x')],
         ['blacklistUser', () => down.blacklistUser('1', NOW)],

@@ -8,6 +8,7 @@ import { ServiceUnavailableError } from '../../src/errors.js';
 import { verifyDjangoPassword } from '../../src/stores/django-password.js';
 import { KnexUserStore, UserExistsError } from '../../src/stores/knex-user-store.js';
 import { migrate } from '../../src/stores/migrate.js';
+import { statementsSent } from '../support/statements-sent.js';
 
 // Django's own vector (tests/auth_tests/test_hashers.py): the password is 'lètmein'.
 const DJANGO_HASH = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c=';
@@ -155,6 +156,32 @@ describe('KnexUserStore.findUser', () => {
     assert.equal((await users.findUser('username', 'shared-admin'))?.isSuperuser, true);
   });
 
+  it('answers concurrent lookups by id with one statement, each caller with a user object of its own', async () => {
+    const alice = await users.findUser('username', 'alice');
+    const idle = await users.findUser('username', 'idle');
+    const ids = [String(alice!.id), String(idle!.id), '999999', String(alice!.id), 'abc'];
+    let found: Array<Awaited<ReturnType<KnexUserStore['findUser']>>> = [];
+    const sent = await statementsSent(db.knex, async () => {
+      found = await Promise.all(ids.map((id) => users.findUser('id', id)));
+    });
+    assert.equal(sent, 1, 'one statement for the four lookups that reach the database');
+    assert.deepEqual(found.map((user) => user?.username ?? null), ['alice', 'idle', null, 'alice', null]);
+    assert.equal(found[1]!.isActive, false);
+    assert.notEqual(found[0], found[3], 'two callers never share one object');
+    assert.deepEqual(found[0], alice);
+  });
+
+  it('sends each lookup on its own with lookupBatching: false', async () => {
+    const alone = new KnexUserStore(db.knex, { iterations: ITERATIONS, lookupBatching: false });
+    const alice = await users.findUser('username', 'alice');
+    const sent = await statementsSent(db.knex, () => Promise.all([1, 2, 3].map(() => alone.findUser('id', String(alice!.id)))));
+    assert.equal(sent, 3);
+  });
+
+  it('rejects lookupBatching limits that are not positive integers with a TypeError naming the option', () => {
+    assert.throws(() => new KnexUserStore(db.knex, { lookupBatching: { maxBatch: -1 } }), /lookupBatching\.maxBatch/);
+  });
+
   it('throws a TypeError naming an unknown field', async () => {
     await assert.rejects(users.findUser('is_active', 'true'), { name: 'TypeError', message: /"is_active"/ });
     await assert.rejects(users.findUser('toString', 'x'), { name: 'TypeError', message: /"toString"/ });
@@ -213,6 +240,8 @@ describe('KnexUserStore when the database fails', () => {
     const store = new KnexUserStore(closed, { iterations: ITERATIONS });
     await assert.rejects(store.authenticate({ username: 'alice', password: 'alice-pw' }), isUnavailable);
     await assert.rejects(store.findUser('id', '1'), isUnavailable);
+    // Concurrent lookups share a statement: each is refused with its own 503.
+    await Promise.all(['1', '2', '1'].map((id) => assert.rejects(store.findUser('id', id), isUnavailable)));
     await assert.rejects(store.updateLastLogin({ id: 1, username: 'alice', isActive: true }, new Date()), isUnavailable);
     await assert.rejects(store.createUser({ username: 'dave', password: 'x' }), isUnavailable);
     await assert.rejects(store.setActive('alice', false), isUnavailable);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WriteCoalescer } from '../../src/stores/write-coalescer.js';
+import { StatementCoalescer } from '../../src/stores/statement-coalescer.js';
 
 /** A `send` whose batches the test releases by hand, recording what each batch held. */
 function manualSender() {
@@ -16,11 +16,11 @@ function manualSender() {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('WriteCoalescer', () => {
+describe('StatementCoalescer', () => {
   it('sends a write at once, alone, when nothing is in flight', async () => {
     const { batches, pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item });
-    const result = coalescer.write('a');
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item });
+    const result = coalescer.run('a');
     await turn();
     assert.deepEqual(batches, [['a']]);
     pending[0]!.release();
@@ -29,8 +29,8 @@ describe('WriteCoalescer', () => {
 
   it('puts the writes of one turn in one batch, and resolves each with its own result', async () => {
     const { batches, pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item });
-    const results = ['a', 'b', 'c'].map((item) => coalescer.write(item));
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item });
+    const results = ['a', 'b', 'c'].map((item) => coalescer.run(item));
     await turn();
     assert.deepEqual(batches, [['a', 'b', 'c']]);
     pending[0]!.release();
@@ -39,10 +39,10 @@ describe('WriteCoalescer', () => {
 
   it('holds writes while maxInFlight batches are out, then sends them together when one returns', async () => {
     const { batches, pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
-    const first = coalescer.write('a');
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
+    const first = coalescer.run('a');
     await turn();
-    const later = ['b', 'c', 'd'].map((item) => coalescer.write(item));
+    const later = ['b', 'c', 'd'].map((item) => coalescer.run(item));
     await turn();
     assert.deepEqual(batches, [['a']], 'nothing more is sent while the first batch is out');
     pending[0]!.release();
@@ -55,8 +55,8 @@ describe('WriteCoalescer', () => {
 
   it('never puts two writes with the same key in one batch', async () => {
     const { batches, pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item.split('#')[0]!, maxInFlight: 1 });
-    const results = ['x#1', 'y', 'x#2', 'x#3'].map((item) => coalescer.write(item));
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item.split('#')[0]!, maxInFlight: 1 });
+    const results = ['x#1', 'y', 'x#2', 'x#3'].map((item) => coalescer.run(item));
     await turn();
     assert.deepEqual(batches, [['x#1', 'y']]);
     pending[0]!.release();
@@ -69,10 +69,20 @@ describe('WriteCoalescer', () => {
     assert.deepEqual(await Promise.all(results), ['done:x#1', 'done:y', 'done:x#2', 'done:x#3']);
   });
 
+  it('puts equal items in one batch when no key is given (lookups)', async () => {
+    const { batches, pending, send } = manualSender();
+    const coalescer = new StatementCoalescer(send, {});
+    const results = ['a', 'a', 'b'].map((item) => coalescer.run(item));
+    await turn();
+    assert.deepEqual(batches, [['a', 'a', 'b']]);
+    pending[0]!.release();
+    assert.deepEqual(await Promise.all(results), ['done:a', 'done:a', 'done:b']);
+  });
+
   it('sends at most maxBatch writes per batch, and up to maxInFlight batches at once', async () => {
     const { batches, pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxBatch: 2, maxInFlight: 2 });
-    const results = ['a', 'b', 'c', 'd', 'e'].map((item) => coalescer.write(item));
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item, maxBatch: 2, maxInFlight: 2 });
+    const results = ['a', 'b', 'c', 'd', 'e'].map((item) => coalescer.run(item));
     await turn();
     assert.deepEqual(batches, [['a', 'b'], ['c', 'd']]);
     pending[0]!.release();
@@ -85,10 +95,10 @@ describe('WriteCoalescer', () => {
 
   it("rejects only the writes of a failed batch, with that batch's error, and goes on with the next", async () => {
     const { pending, send } = manualSender();
-    const coalescer = new WriteCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
-    const failed = [coalescer.write('a'), coalescer.write('b')];
+    const coalescer = new StatementCoalescer(send, { key: (item: string) => item, maxInFlight: 1 });
+    const failed = [coalescer.run('a'), coalescer.run('b')];
     await turn();
-    const next = coalescer.write('c');
+    const next = coalescer.run('c');
     const outage = new Error('connection lost');
     pending[0]!.fail(outage);
     for (const result of failed) await assert.rejects(result, (error) => error === outage);
@@ -98,9 +108,9 @@ describe('WriteCoalescer', () => {
   });
 
   it('lets send answer each write with a promise of its own (a write redone alone)', async () => {
-    const coalescer = new WriteCoalescer(async (items: string[]) => items.map((item) => (item === 'slow' ? Promise.resolve('redone') : 'fast')), {
+    const coalescer = new StatementCoalescer(async (items: string[]) => items.map((item) => (item === 'slow' ? Promise.resolve('redone') : 'fast')), {
       key: (item: string) => item,
     });
-    assert.deepEqual(await Promise.all([coalescer.write('slow'), coalescer.write('quick')]), ['redone', 'fast']);
+    assert.deepEqual(await Promise.all([coalescer.run('slow'), coalescer.run('quick')]), ['redone', 'fast']);
   });
 });
