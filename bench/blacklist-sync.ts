@@ -4,13 +4,19 @@
 // tables (32-hex jtis, every outstanding row blacklisted) with generate_series, then starts a
 // mirror in a fresh process (one app instance) and prints: time to in-sync, heap and RSS of that
 // process, the database time of one steady-state check, the time another writer's blacklisting
-// takes to reach the mirror, and the mirror's lookup.
-import { spawn } from 'node:child_process';
+// takes to reach the mirror, and the mirror's lookup. The instance runs compiled by tsc
+// (bench/tsconfig.json, into .tmp/bench-build), in plain node, as an app runs the published
+// JavaScript: its RSS is an app's, without tsx's loader.
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '../examples/support/database.js';
 import { migrate } from '../src/stores/migrate.js';
 
 const sizes = (process.env.MIRROR_BENCH_ROWS ?? '1000000').split(',').map(Number);
+const root = fileURLToPath(new URL('..', import.meta.url));
+execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', `${root}bench/tsconfig.json`], { cwd: root, stdio: 'inherit' });
+const instance = `${root}.tmp/bench-build/bench/blacklist-sync-instance.js`;
 const db = await createTestDatabase();
 const { knex } = db;
 
@@ -74,7 +80,7 @@ async function fill(from: number, to: number): Promise<void> {
 
 /** One app instance in its own process: its report is one JSON line. */
 async function measure(rows: number): Promise<Result> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./blacklist-sync-instance.ts', import.meta.url))], {
+  const child = spawn(process.execPath, ['--expose-gc', instance], {
     env: { ...process.env, DATABASE_URL: db.connectionString },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

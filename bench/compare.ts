@@ -49,6 +49,11 @@ const buildDir = resolve(root, '.tmp/bench-build');
 rmSync(buildDir, { recursive: true, force: true });
 execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', resolve(root, 'bench/tsconfig.json')], { cwd: root, stdio: 'inherit' });
 
+// Both servers on one PostgreSQL, or the comparison measures two databases: ours gets a throw-away
+// database on DATABASE_URL's server, which must be the one the reference uses.
+if (!process.env.DATABASE_URL) {
+  throw new Error('set DATABASE_URL to the PostgreSQL server the Simple JWT server uses (e.g. postgres://postgres@127.0.0.1:5432/postgres): both must share one server');
+}
 const db = await createTestDatabase();
 const ourDb = new URL(db.connectionString).pathname.slice(1);
 await migrate(db.knex);
@@ -87,6 +92,12 @@ const allCases: Case[] = [
     knex: { config: 'access-user', request: bearer('/api/me', ours.access) },
     memory: { config: 'access-user-cached', request: bearer('/api/me', ours.access) },
   },
+  {
+    // The same, every statement on its own, as before statements were coalesced.
+    name: 'access token, user from the database, no batching',
+    reference: bearer('/api/me/', reference.access),
+    knex: { config: 'access-user-unbatched', request: bearer('/api/me', ours.access) },
+  },
   { name: 'access token, stateless', reference: bearer('/api/me-stateless/', reference.access), knex: { config: 'access-stateless', request: bearer('/api/me', ours.access) } },
   {
     name: 'sliding token (blacklist + user)',
@@ -94,12 +105,23 @@ const allCases: Case[] = [
     knex: { config: 'sliding-blacklist-db', request: bearer('/api/me/sliding', ours.sliding) },
     memory: { config: 'sliding-blacklist-memory', request: bearer('/api/me/sliding', ours.sliding) },
   },
+  {
+    name: 'sliding token (blacklist + user), no batching',
+    reference: bearer('/api/me-sliding/', reference.sliding),
+    knex: { config: 'sliding-blacklist-db-unbatched', request: bearer('/api/me/sliding', ours.sliding) },
+  },
   { name: 'POST /token/verify', reference: post('/api/token/verify/', { token: reference.access }), knex: { config: 'verify', request: post('/api/token/verify', { token: ours.access }) } },
   {
     name: 'POST /token/refresh, rotation + blacklist, a fresh token per request',
     reference: { method: 'POST', path: '/api/token/refresh/', refreshFile: 'reference' },
     knex: { config: 'refresh-rotate', request: { method: 'POST', path: '/api/token/refresh', refreshFile: 'ours' } },
     memory: { config: 'refresh-rotate-memory', request: { method: 'POST', path: '/api/token/refresh', refreshFile: 'ours' } },
+  },
+  {
+    // The same, each rotation its own statement and commit, as before rotations were coalesced.
+    name: 'POST /token/refresh, rotation + blacklist, no batching',
+    reference: { method: 'POST', path: '/api/token/refresh/', refreshFile: 'reference' },
+    knex: { config: 'refresh-rotate-unbatched', request: { method: 'POST', path: '/api/token/refresh', refreshFile: 'ours' } },
   },
   {
     name: `POST /token (PBKDF2 ${iterations.toLocaleString('en')})`,
@@ -125,18 +147,23 @@ async function mint(kind: 'access' | 'refresh' | 'sliding', count: number): Prom
   );
   return files.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean));
 }
-const rotates = cases.some((c) => c.reference.refreshFile !== undefined);
-// Single-use refresh tokens for the rotation case, sized from this machine kind's rates (x1.5).
-const referenceRefresh = rotates ? await mint('refresh', Math.ceil(600 * 1.5 * slice * rounds)) : [];
+// Single-use refresh tokens for the rotation cases, sized from this machine kind's rates (x1.5):
+// one share per slice that rotates.
+const referenceRotations = cases.filter((c) => c.reference.refreshFile !== undefined).length;
+const ourRotations = cases.reduce((sum, c) => sum + [c.knex, c.memory].filter((entry) => entry?.request.refreshFile !== undefined).length, 0);
+const referenceRefresh = referenceRotations > 0 ? await mint('refresh', Math.ceil(600 * 1.5 * slice * rounds * referenceRotations)) : [];
 const ourRefresh: string[] = [];
-if (rotates) {
-  const count = Math.ceil(2500 * 1.5 * slice * rounds * 2);
+if (ourRotations > 0) {
+  const count = Math.ceil(4000 * 1.5 * slice * rounds * ourRotations);
   for (let i = 0; i < count; i += 100) {
     const batch = await Promise.all(Array.from({ length: 100 }, () => jwt.issueTokenPair(user)));
     ourRefresh.push(...batch.map((pair) => pair.refresh));
   }
 }
 process.stderr.write(`minted ${referenceRefresh.length} + ${ourRefresh.length} refresh tokens\n`);
+// Each rotating slice takes the same share of its pool (the pools shrink as slices take them).
+const referenceShare = Math.ceil(referenceRefresh.length / Math.max(1, rounds * referenceRotations));
+const ourShare = Math.ceil(ourRefresh.length / Math.max(1, rounds * ourRotations));
 /** The next `share` of a pool of single-use tokens, as a file for wrk. */
 function tokenFile(pool: string[], share: number): string {
   const file = join(work, `tokens-${randomBytes(6).toString('hex')}.txt`);
@@ -152,7 +179,7 @@ function script(request: Request): string {
   const lua = request.refreshFile
     ? `${headers.join('\n')}
 local tokens, i = {}, 0
-for line in io.lines("${request.refreshFile === 'reference' ? tokenFile(referenceRefresh, referenceRefresh.length / rounds) : tokenFile(ourRefresh, ourRefresh.length / (rounds * 2))}") do tokens[#tokens + 1] = line end
+for line in io.lines("${request.refreshFile === 'reference' ? tokenFile(referenceRefresh, referenceShare) : tokenFile(ourRefresh, ourShare)}") do tokens[#tokens + 1] = line end
 request = function()
   i = i + 1
   -- Out of fresh tokens: the last one again (a 401, counted as an error).
@@ -168,23 +195,54 @@ ${request.body ? `wrk.body = '${request.body}'` : ''}
   return file;
 }
 
+/** CPU ticks (user + system) used so far by one process; undefined once it is gone. */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
 /** Seconds of CPU (user + system) used so far by these processes. */
 function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone
-    }
-  }
-  return ticks / clockTicks;
+  return pids.reduce((sum, pid) => sum + (cpuTicks(pid) ?? 0), 0) / clockTicks;
 }
 const admin = knexFactory({ client: 'pg', connection: db.connectionString, pool: { min: 0, max: 1 } });
 async function backends(database: string): Promise<number[]> {
-  const { rows } = await admin.raw('select pid from pg_stat_activity where datname = ?', [database]);
+  const { rows } = await admin.raw('select pid from pg_stat_activity where datname = ? and pid <> pg_backend_pid()', [database]);
   return (rows as { pid: number }[]).map((row) => row.pid);
+}
+/**
+ * The CPU time of a database's backends over a slice. Backends come and go (Django closes a
+ * connection after CONN_MAX_AGE, a pool reaps idle ones), so the list is polled every 100 ms:
+ * each backend counts from its first reading (from 0 when it started during the slice: its
+ * start-up is part of the work) to its last one.
+ */
+function backendCpu(database: string): { stop(): Promise<number> } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let started = false;
+  const poll = async () => {
+    for (const pid of await backends(database)) {
+      const ticks = cpuTicks(pid);
+      if (ticks === undefined) continue;
+      if (!first.has(pid)) first.set(pid, started ? 0 : ticks);
+      last.set(pid, ticks);
+    }
+  };
+  const ready = poll().then(() => (started = true));
+  const timer = setInterval(() => void poll().catch(() => {}), 100);
+  return {
+    async stop() {
+      await ready;
+      clearInterval(timer);
+      await poll();
+      let ticks = 0;
+      for (const [pid, ticksAtFirst] of first) ticks += last.get(pid)! - ticksAtFirst;
+      return ticks / clockTicks;
+    },
+  };
 }
 function listeningPids(url: string): number[] {
   const port = new URL(url).port || '80';
@@ -207,9 +265,8 @@ function latencyMs(text: string): number {
   return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
 }
 async function run(url: string, request: Request, serverPids: number[], database: string, count: number): Promise<Slice> {
-  const pgPids = await backends(database);
+  const pg = backendCpu(database);
   const cpu0 = cpuSeconds(serverPids);
-  const pg0 = cpuSeconds(pgPids);
   const out = await new Promise<string>((done, fail) => {
     const child = spawn('wrk', ['-t1', `-c${count}`, `-d${slice}s`, '--latency', '-s', script(request), url]);
     let text = '';
@@ -217,7 +274,7 @@ async function run(url: string, request: Request, serverPids: number[], database
     child.on('exit', (code) => (code === 0 ? done(text) : fail(new Error(`wrk exited with ${code}: ${text}`))));
   });
   const cpu = cpuSeconds(serverPids) - cpu0;
-  const pgCpu = cpuSeconds([...new Set([...pgPids, ...(await backends(database))])]) - pg0;
+  const pgCpu = await pg.stop();
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
   await new Promise((done) => setTimeout(done, 300));

@@ -38,6 +38,9 @@ export const CONFIGS = [
   'refresh',
   'refresh-rotate',
   'refresh-rotate-memory',
+  'refresh-rotate-unbatched',
+  'access-user-unbatched',
+  'sliding-blacklist-db-unbatched',
   'verify',
 ] as const;
 export type Config = (typeof CONFIGS)[number];
@@ -82,14 +85,16 @@ if (config === 'bare') {
   });
 } else {
   // The tsoa app: GET /api/public (tsoa-public) is the same route shape without authentication.
-  const knexUsers = new KnexUserStore(knex, iterations ? { iterations } : {});
+  // The -unbatched configurations send every statement on its own (before statements were coalesced).
+  const unbatched = config.endsWith('-unbatched');
+  const knexUsers = new KnexUserStore(knex, { ...(iterations ? { iterations } : {}), ...(unbatched ? { lookupBatching: false } : {}) });
   const cachedUsers = config === 'access-user-cached' || config === 'sliding-blacklist-memory' || config === 'refresh-rotate-memory';
   const userStore: UserStore = cachedUsers ? await CachedUserStore.start(knexUsers, { connection }) : knexUsers;
   if (userStore instanceof CachedUserStore) listeners.push(userStore);
   const settings: Omit<SimpleJwtOptions, 'signingKey' | 'userStore' | 'authTokenClasses'> = {};
   if (config === 'access-stateless') Object.assign(settings, { statelessSecurityNames: ['jwt'] });
   if (config.startsWith('sliding') || config.startsWith('refresh-rotate')) {
-    const store = new KnexBlacklistStore(knex);
+    const store = new KnexBlacklistStore(knex, unbatched ? { rotationBatching: false, lookupBatching: false } : {});
     const inMemory = config === 'sliding-blacklist-memory' || config === 'refresh-rotate-memory';
     const mirror = inMemory ? await BlacklistMirror.start(store, { connection }) : undefined;
     if (mirror) listeners.push(mirror);
