@@ -78,6 +78,9 @@ describe('JtiSet', () => {
     const bytes = set.tableBytes;
     for (let i = 0; i < 50_000; i += 1) set.add(hex());
     assert.equal(set.tableBytes, bytes);
+    assert.ok(bytes / set.size <= 16 / 0.75 + 0.01, `at most 21.3 bytes per jti once loaded: ${bytes / set.size}`);
+    for (let i = 0; i < 6_000; i += 1) set.add(hex());
+    assert.equal(set.tableBytes, bytes, 'room for 12 % more before it grows');
   });
 
   test('agrees with a Set through random adds and deletes in a crowded small table (collisions, wrap-around, backward shift, shrinking)', () => {
