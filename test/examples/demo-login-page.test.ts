@@ -1,29 +1,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { setUpDatabase, startDemo } from '../support/demo.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
 import { KnexFamilyStore } from '../../src/postgres/knex-family-store.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 
-/** Debian's chromium package; CI installs it (.ci/run). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = fileURLToPath(new URL('../../test-artifacts/login.png', import.meta.url));
 const COOKIE = '__Host-refresh';
 /** Shortened so the page's silent refresh happens within the test: it refreshes halfway, after 1 s. */
@@ -33,7 +20,7 @@ let db: TestDatabase;
 let server: TestServer;
 let browser: Browser | undefined;
 
-const skip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 
 before(async () => {
   db = await setUpDatabase();
@@ -73,7 +60,7 @@ interface PageDocument {
 const documentCookie = (page: Page): Promise<string> => page.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.cookie);
 
 test('the login page signs in, shows the user, refreshes silently, signs out, and never lets script read the refresh cookie', { skip }, async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -1,27 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { setUpDatabase, startDemo } from '../support/demo.js';
 import { KnexBlacklistStore } from '../../src/stores/knex-blacklist-store.js';
 import type { TestDatabase } from '../../examples/support/database.js';
 import type { TestServer } from '../support/http.js';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 
-/** Debian's chromium package; CI installs it (.ci/run). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = fileURLToPath(new URL('../../test-artifacts/docs.png', import.meta.url));
 const OPERATIONS = ['token_obtain_pair', 'token_refresh', 'token_verify', 'token_blacklist', 'token_obtain_sliding', 'token_refresh_sliding'];
 
@@ -56,11 +43,11 @@ test('GET /api/openapi.json serves the demo\'s merged document: its /me operatio
 
 test(
   'GET /api/docs renders every operation in headless Chromium, offline',
-  { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)` },
+  { skip: skipWithoutChromium },
   async () => {
     // With a blacklist store all six operations are mounted and documented.
     const blacklisting = await startDemo(db, { blacklistStore: new KnexBlacklistStore(db.knex) });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const elsewhere: string[] = [];
