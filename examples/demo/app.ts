@@ -72,7 +72,14 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
   const jwksPath = jwt.jwkSet.keys.length > 0 ? JWKS_PATH : undefined;
   if (jwksPath !== undefined) app.use(jwksRoute({ path: jwksPath, jwt }));
   // 6. One OpenAPI document: the app's own (tsoa spec, examples/demo/tsoa.json) merged with ours.
-  const document = demoOpenApiDocument(Object.keys(jwt.settings.authTokenClasses), jwt.settings.blacklistStore !== undefined, jwt.settings.usernameField, jwksPath, jwt.settings.refreshCookie, jwt.settings.familyStore !== undefined);
+  const document = demoOpenApiDocument({
+    securityNames: Object.keys(jwt.settings.authTokenClasses),
+    blacklist: jwt.settings.blacklistStore !== undefined,
+    usernameField: jwt.settings.usernameField,
+    refreshCookie: jwt.settings.refreshCookie,
+    sessions: jwt.settings.familyStore !== undefined,
+    ...(jwksPath === undefined ? {} : { jwksPath }),
+  });
   app.use(openApiRoute({ path: '/api/openapi.json', document }));
   app.use(docsRoute({ path: '/api/docs', specUrl: '/api/openapi.json', title: 'koa-simple-jwt demo API' }));
   // 5. A login page at / for the refresh cookie (refreshCookie setting): examples/demo/public/.
@@ -85,17 +92,10 @@ export function createDemoApp(options: DemoAppOptions): { app: Koa; users: KnexU
  * app mounts under `/api` too, merged in.
  *
  * @example
- * const document = demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true);
+ * const document = demoOpenApiDocument({ securityNames: ['jwt', 'jwt_sliding', 'jwt_any'], blacklist: true });
  * Object.keys(document.paths); // ['/me', '/me/sliding', '/me/any', '/token/sliding', ..., '/token/blacklist']
  */
-export function demoOpenApiDocument(
-  securityNames: readonly string[],
-  blacklist: boolean,
-  usernameField = 'username',
-  jwksPath?: string,
-  refreshCookie: OpenApiDocumentOptions['refreshCookie'] = false,
-  sessions = false,
-): OpenApiDocument {
+export function demoOpenApiDocument(options: Omit<OpenApiDocumentOptions, 'prefix'>): OpenApiDocument {
   const own = JSON.parse(readFileSync(new URL('./generated/openapi.json', import.meta.url), 'utf8')) as OpenApiDocument;
-  return mergeOpenApi(own, openApiDocument({ prefix: '/api', securityNames, blacklist, usernameField, refreshCookie, sessions, ...(jwksPath === undefined ? {} : { jwksPath }) }));
+  return mergeOpenApi(own, openApiDocument({ ...options, prefix: '/api' }));
 }

@@ -141,7 +141,7 @@ test('redocly lint finds no error and no warning in the demo\'s merged document'
   const dir = await mkdtemp(join(tmpdir(), 'ksjwt-lint-'));
   try {
     const file = join(dir, 'openapi.json');
-    await writeFile(file, JSON.stringify(demoOpenApiDocument(['jwt', 'jwt_sliding', 'jwt_any'], true, 'username', '/.well-known/jwks.json')));
+    await writeFile(file, JSON.stringify(demoOpenApiDocument({ securityNames: ['jwt', 'jwt_sliding', 'jwt_any'], blacklist: true, usernameField: 'username', jwksPath: '/.well-known/jwks.json' })));
     const report = await lint(file);
     assert.deepEqual(report, { errors: 0, warnings: 0, ignored: 0, problems: [] });
   } finally {
