@@ -1,30 +1,13 @@
 // Writes src/locales/simple-jwt-catalogues.ts from Simple JWT's compiled catalogues (the .mo files
 // Django actually reads: fuzzy entries of the .po files are not in them, so they stay English).
-// Usage: node scripts/import-simplejwt-locales.mjs DIR   (DIR holds <locale>.mo, e.g. fr.mo, es_AR.mo,
+// Usage: node --import tsx scripts/import-simplejwt-locales.mjs DIR   (DIR holds <locale>.mo, e.g. fr.mo, es_AR.mo,
 // taken from rest_framework_simplejwt/locale/<locale>/LC_MESSAGES/django.mo of a Simple JWT checkout)
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SIMPLE_JWT_MESSAGES } from '../src/locales/messages.ts';
 
 /** The msgids that reach our wire bodies (the admin and model names do not). */
-const WIRE = new Set([
-  "The user's password has been changed.",
-  'Authorization header must contain two space-delimited values',
-  'Given token not valid for any token type',
-  'Token contained no recognizable user identification',
-  'User not found',
-  'User is inactive',
-  'Token is invalid',
-  'Token is expired',
-  'No active account found with the given credentials',
-  'No active account found for the given token.',
-  'Token is blacklisted',
-  'Cannot create token with no type or lifetime',
-  'Token has no id',
-  'Token has no type',
-  'Token has wrong type',
-  "Token has no '{}' claim",
-  "Token '{}' claim has expired",
-]);
+const WIRE = new Set(SIMPLE_JWT_MESSAGES);
 
 function readMo(buffer) {
   const magic = buffer.readUInt32LE(0);
