@@ -92,7 +92,17 @@ export class StatementCoalescer<Item, Result> {
   async #run(batch: Waiting<Item, Result>[]): Promise<void> {
     try {
       const results = await this.#send(batch.map((waiting) => waiting.item));
-      batch.forEach((waiting, i) => waiting.resolve(results[i]!));
+      // The batch is out until every item is settled, those answered by a promise (a statement of
+      // their own) included: maxInFlight bounds the statements, not only the calls to send.
+      await Promise.all(
+        batch.map(async (waiting, i) => {
+          try {
+            waiting.resolve(await results[i]!);
+          } catch (error) {
+            waiting.reject(error);
+          }
+        }),
+      );
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
     } finally {

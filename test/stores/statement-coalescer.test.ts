@@ -107,6 +107,37 @@ describe('StatementCoalescer', () => {
     assert.equal(await next, 'done:c');
   });
 
+  it('keeps a batch in flight until the promises it answered with settle', async () => {
+    const statements: Array<() => void> = [];
+    const sent: string[][] = [];
+    const coalescer = new StatementCoalescer(
+      async (items: string[]) => {
+        sent.push(items);
+        // Each item answered by a statement of its own, still running when send returns.
+        return items.map((item) => new Promise<string>((resolve) => statements.push(() => resolve(`alone:${item}`))));
+      },
+      { maxInFlight: 1 },
+    );
+    const first = coalescer.run('a');
+    await turn();
+    const second = coalescer.run('b');
+    await turn();
+    assert.deepEqual(sent, [['a']], 'b waits while the statement answering a runs');
+    statements[0]!();
+    assert.equal(await first, 'alone:a');
+    await turn();
+    assert.deepEqual(sent, [['a'], ['b']]);
+    statements[1]!();
+    assert.equal(await second, 'alone:b');
+  });
+
+  it('rejects only the item whose promise rejects', async () => {
+    const coalescer = new StatementCoalescer(async (items: string[]) => items.map((item) => (item === 'bad' ? Promise.reject(new Error('refused')) : item)), {});
+    const [good, bad] = [coalescer.run('good'), coalescer.run('bad')];
+    assert.equal(await good, 'good');
+    await assert.rejects(bad, /refused/);
+  });
+
   it('lets send answer each write with a promise of its own (a write redone alone)', async () => {
     const coalescer = new StatementCoalescer(async (items: string[]) => items.map((item) => (item === 'slow' ? Promise.resolve('redone') : 'fast')), {
       key: (item: string) => item,
