@@ -290,7 +290,9 @@ async function run(url: string, request: Request, serverPids: number[], database
 
 const servers = new Map<Config, { child: ChildProcess; url: string }>();
 function startServer(config: Config): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [resolve(buildDir, 'bench/server.js'), config], {
+  // BENCH_CPU_PROF=<folder>: a CPU profile of each of our servers (as bench/run.ts writes them).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${config}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, resolve(buildDir, 'bench/server.js'), config], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.connectionString, SIGNING_KEY: signingKey, ITERATIONS: String(iterations) },
     stdio: ['ignore', 'pipe', 'inherit'],

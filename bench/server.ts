@@ -115,6 +115,15 @@ if (config === 'bare') {
   app.use(router.routes()).use(router.allowedMethods());
 }
 
+// BENCH_DEBUG=1: every second, the pool's use and each listener's health on stderr.
+if (process.env.BENCH_DEBUG) {
+  const pool = (knex.client as { pool: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+  setInterval(async () => {
+    const health = await Promise.all(listeners.map((listener) => (listener as { health?: () => Promise<unknown> }).health?.()));
+    process.stderr.write(`${config} pool used ${pool.numUsed()} free ${pool.numFree()} pending ${pool.numPendingAcquires()} ${JSON.stringify(health)}\n`);
+  }, 1000).unref();
+}
+
 // Resident memory, read by the driver before and after the long run. Put first in every
 // configuration alike (Koa composes its middleware list when it starts listening).
 // And the process's CPU time (user + system, µs), read before and after each slice: CPU time per
