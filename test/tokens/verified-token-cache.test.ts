@@ -170,12 +170,14 @@ test('VerifiedTokenCache never holds a token whose exp is not finite', () => {
 
 test('VerifiedTokenCache: two tokens with the same last 16 characters take turns in one entry; shorter tokens are their own index', () => {
   const cache = new VerifiedTokenCache();
+  // The same 20-character start too, then one character apart: only the last 16 are the index.
+  const start = 'eyJhbGciOiJIUzI1NiIs';
   const ending = 'S'.repeat(16);
-  cache.set(`one.${ending}`, { exp: 10, jti: 'one' });
-  cache.set(`two.${ending}`, { exp: 10, jti: 'two' });
+  cache.set(`${start}.one.${ending}`, { exp: 10, jti: 'one' });
+  cache.set(`${start}.two.${ending}`, { exp: 10, jti: 'two' });
   assert.equal(cache.size, 1);
-  assert.equal(cache.get(`one.${ending}`, 0, 0), undefined);
-  assert.equal(cache.get(`two.${ending}`, 0, 0)?.jti, 'two');
+  assert.equal(cache.get(`${start}.one.${ending}`, 0, 0), undefined);
+  assert.equal(cache.get(`${start}.two.${ending}`, 0, 0)?.jti, 'two');
   cache.set(`x${'S'.repeat(15)}`, { exp: 10, jti: 'short' });
   cache.set(`y${'S'.repeat(15)}`, { exp: 10, jti: 'other' });
   assert.equal(cache.size, 3, 'tokens of 16 characters differ in their index');
