@@ -33,7 +33,8 @@ export const groups = {
   backend: {
     mutate: ['src/backend/**/*.ts', '!src/backend/jwks-client.ts'],
     tests: [
-      'test/backend/check-backend-settings.test.ts', 'test/backend/create-token-backend.test.ts', 'test/backend/decode.test.ts',
+      'test/backend/check-backend-settings.test.ts', 'test/backend/create-token-backend.test.ts',
+      'test/backend/create-token-backend-jwks.test.ts', 'test/backend/decode.test.ts',
       'test/backend/eddsa.test.ts', 'test/backend/encode.test.ts', 'test/backend/key-set-decode.test.ts',
       'test/backend/parse-compact-jws.test.ts', 'test/backend/pyjwt-claims.test.ts', 'test/backend/resolve-keys.test.ts',
     ],
