@@ -37,6 +37,7 @@ export const groups = {
       'test/backend/create-token-backend-jwks.test.ts', 'test/backend/decode.test.ts',
       'test/backend/eddsa.test.ts', 'test/backend/encode.test.ts', 'test/backend/key-set-decode.test.ts',
       'test/backend/parse-compact-jws.test.ts', 'test/backend/pyjwt-claims.test.ts', 'test/backend/resolve-keys.test.ts',
+      'test/backend/token-backend.test.ts',
     ],
   },
   jwks: {
