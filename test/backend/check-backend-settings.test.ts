@@ -34,7 +34,7 @@ describe('checkBackendSettings', () => {
   it('takes an audience string or a list of them, and names what it expects otherwise', () => {
     checkBackendSettings(settings({ audience: 'api' }));
     checkBackendSettings(settings({ audience: ['api', 'admin'] }));
-    for (const audience of ['', [], [''], 7 as unknown as string]) {
+    for (const audience of ['', [], [''], 7 as unknown as string, [['api']] as unknown as string[]]) {
       assert.equal(refusal({ audience }, 'audience'), 'must be a non-empty string or a non-empty list of non-empty strings', JSON.stringify(audience));
     }
   });
@@ -43,6 +43,8 @@ describe('checkBackendSettings', () => {
     checkBackendSettings(settings({ issuer: 'https://issuer.example' }));
     assert.equal(refusal({ issuer: '' }, 'issuer'), 'must be a non-empty string');
     assert.equal(refusal({ issuer: 7 as unknown as string }, 'issuer'), 'must be a non-empty string');
+    // Not a string, though it has a length: a list would be written into tokens as iss.
+    assert.equal(refusal({ issuer: ['me'] as unknown as string }, 'issuer'), 'must be a non-empty string');
   });
 
   it('takes an http or https JWK Set URL with an asymmetric algorithm', () => {
