@@ -38,6 +38,7 @@ describe('resolveKeys', () => {
     assert.equal(verifyOnly.verifyingKey?.type, 'public');
     assert.deepEqual(resolveKeys('RS256', '', undefined, { jwks: true }), { signingKey: undefined, verifyingKey: undefined });
     assert.equal(refusal('RS256', undefined, undefined), `signingKey: ${SIGNING_KEY_REQUIRED}`);
+    assert.match(SIGNING_KEY_REQUIRED, /^a signing key is required \(the HMAC secret, or the PEM private key/);
     assert.equal(refusal('HS256', undefined, 'secret', { jwks: true }), `signingKey: ${SIGNING_KEY_REQUIRED}`);
   });
 
@@ -75,6 +76,7 @@ describe('resolveKeys', () => {
     assert.equal(refusal('RS256', 'not a pem', undefined), 'signingKey: RS256 needs a private key in PEM form');
     assert.equal(refusal('RS256', createPublicKey(SIMPLEJWT_RSA_PUBLIC_KEY), undefined), 'signingKey: RS256 needs a private key, got a public key');
     assert.equal(refusal('RS256', SIMPLEJWT_RSA_PRIVATE_KEY, 'nope'), 'verifyingKey: RS256 needs a public key (PEM, or a KeyObject)');
+    assert.equal(refusal('RS256', SIMPLEJWT_RSA_PRIVATE_KEY, createSecretKey(Buffer.alloc(32))), 'verifyingKey: RS256 needs a public key (PEM, or a KeyObject)');
     assert.equal(refusal('ES256', SIMPLEJWT_RSA_PRIVATE_KEY, undefined), 'signingKey: not a valid key for ES256: expected an EC key, got rsa');
     assert.equal(refusal('RS256', SIMPLEJWT_ES256_PRIVATE_KEY, undefined), 'signingKey: not a valid key for RS256: expected an RSA key, got ec');
     assert.equal(refusal('RS256', SIMPLEJWT_RSA_PRIVATE_KEY, generatedPair('p384').publicKey), 'verifyingKey: not a valid key for RS256: expected an RSA key, got ec');
@@ -103,6 +105,27 @@ iZqnbEWs4lTG0AMnLlAvDHvVXzcoD50PhCsDsHH0HyQTQ+FnT1gr2/2TtqIiROu1
 d61RjaDqc1jH/iuGfrOczu6JodrlGttU5I67DYF0zr74O7FNJY/KCJE1RhcQ3dZu
 XedtcPcCAwEAAQ==
 -----END PUBLIC KEY-----`;
+const PSS_UNRESTRICTED = `
+-----BEGIN PUBLIC KEY-----
+MIIBIDALBgkqhkiG9w0BAQoDggEPADCCAQoCggEBALpJV3+TEWqbGsD0NIRxZB7G
+PpcNlDsW5C7DlWOJ76EeMh1cFVzu2iMffsRchz68sYGKMj9fNtk7CT1aDyuovqXe
+jOFq4Hhx2KlUl5qM+qG4z9sD2NjUIPUqD2ANc3jrvgXXaG8c474kpPeZDo5dlrKJ
+etcZDodEgtdSyaDjyEdmvG4ajkTrCMs1WjybSM6X5MAUm0ehrQRXLx6TZ5OcjYnK
+bjQWHaLu5jZGDwOAvqIb1CCqT1vDkXaeSAeXwPKCJzpTMrZNJSN1DY8do60q8Y/f
+3EdY0ubymMyh6P0Fhrjf3WqBUhcjRo/sl+RwDLCC46ZlsImDG4n3iBe03j6ifZsC
+AwEAAQ==
+-----END PUBLIC KEY-----`;
+const PSS_SHA384_MGF1_SHA256 = `
+-----BEGIN PUBLIC KEY-----
+MIIBVjBBBgkqhkiG9w0BAQowNKAPMA0GCWCGSAFlAwQCAgUAoRwwGgYJKoZIhvcN
+AQEIMA0GCWCGSAFlAwQCAQUAogMCASADggEPADCCAQoCggEBAJsaU1bPWTLCkhMn
+0iX1CM1CMx+HQd3/o8MwXgE/dAACgaiAvZRA8mRwTEUzL1JRUtbRsrDVFfSqhcTM
+0AyBPxWU05hQpRJc6eQP5lCG+QGtgDRvD7mizWckvlNm4HD5oMTieR9rIajlvFMF
+0TaMds+JmLnnHwJDqM0n41rtf4uuXyrT9ua05hFny1WgzbiKNqO808njCPCMWZwS
+bT25AgNJgLeBja8UouZ8QR3KCDCHTWzaUj0thfgb6GkqnOv1DYHM8QRAZt/ssOi0
+Vh1VIzv9CYgPm9zYRT3M8An8vKg48bqseuYkDJkBr8rWQ4kQKxnfsotrbtRUwf3x
+n4KUpiUCAwEAAQ==
+-----END PUBLIC KEY-----`;
 const PSS_SHA256_SALT33 = `
 -----BEGIN PUBLIC KEY-----
 MIIBVjBBBgkqhkiG9w0BAQowNKAPMA0GCWCGSAFlAwQCAQUAoRwwGgYJKoZIhvcN
@@ -128,6 +151,8 @@ describe('asymmetricKeyMismatch', () => {
   it('PS: an RSA-PSS key restricted to another hash, another MGF1 hash, or a longer salt does not fit', () => {
     const sha256 = createPublicKey(generatedPair('rsaPss256').publicKey);
     assert.equal(asymmetricKeyMismatch('PS256', sha256), undefined);
+    assert.equal(asymmetricKeyMismatch('PS384', createPublicKey(PSS_UNRESTRICTED)), undefined, 'an RSA-PSS key without restrictions fits every PS algorithm');
+    assert.equal(asymmetricKeyMismatch('PS256', createPublicKey(PSS_SHA384_MGF1_SHA256)), 'the RSA-PSS key is restricted to sha384');
     assert.equal(asymmetricKeyMismatch('PS384', sha256), 'the RSA-PSS key is restricted to sha256');
     assert.equal(asymmetricKeyMismatch('PS256', createPublicKey(PSS_SHA256_MGF1_SHA384_SALT32)), 'the RSA-PSS key is restricted to sha256');
     assert.equal(asymmetricKeyMismatch('PS256', createPublicKey(PSS_SHA256_SALT33)), 'the RSA-PSS key demands a longer salt');
