@@ -245,3 +245,29 @@ describe('createTokenBackend: keys are KeyObjects built once', () => {
     }
   });
 });
+
+describe('createTokenBackend: what it reports and passes through', () => {
+  it('reports the signing key\'s algorithm, which may differ from the algorithm setting with signingKeys', () => {
+    const backend = createTokenBackend(settings({ algorithm: 'ES256', signingKey: undefined, signingKeys: [{ key: HMAC_SECRET_64, kid: 'h', algorithm: 'HS512' }] }));
+    assert.equal(backend.algorithm, 'HS512');
+    assert.equal(backend.canSign, true);
+  });
+
+  it('keeps an aud or iss the payload has when none is configured', async () => {
+    const backend = createTokenBackend(settings());
+    const token = backend.encode({ aud: 'theirs', iss: 'someone', exp: 1_700_000_100 });
+    assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()), { aud: 'theirs', iss: 'someone', exp: 1_700_000_100 });
+    assert.deepEqual(await backend.decode(token), { aud: 'theirs', iss: 'someone', exp: 1_700_000_100 });
+  });
+
+  it('a verify-only instance refuses to sign, naming the missing signing key', () => {
+    const backend = createTokenBackend(settings({ algorithm: 'RS256', signingKey: undefined, verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY }));
+    assert.equal(backend.canSign, false);
+    assert.throws(() => backend.encode({ a: 1 }), (error: unknown) => {
+      assert.ok(error instanceof SettingsError);
+      assert.equal(error.setting, 'signingKey');
+      assert.equal(error.reason, 'this instance has no signing key: it verifies tokens issued elsewhere but cannot issue any');
+      return true;
+    });
+  });
+});

@@ -98,6 +98,16 @@ describe('encode: claims', () => {
     assert.equal(segmentJson(backend.encode({ exp: NOW }), 1), '{"exp":946684800,"aud":["a","b"]}');
   });
 
+  it('copies a list audience at creation: changing the given list later changes neither the tokens nor what decode accepts', async () => {
+    const audience = ['a', 'b'];
+    const backend = createTokenBackend(settings({ audience }), { enforceKeyLength: false });
+    audience.push('c');
+    audience[0] = 'x';
+    const token = backend.encode({ exp: NOW + 10 });
+    assert.equal(segmentJson(token, 1), `{"exp":${NOW + 10},"aud":["a","b"]}`);
+    await backend.decode(token);
+  });
+
   it('overwrites aud and iss already in the payload, keeping their position, and leaves the payload unchanged', () => {
     const backend = createTokenBackend(settings({ audience: 'mine', issuer: 'me' }), { enforceKeyLength: false });
     const payload = { iss: 'someone', aud: 'theirs', exp: NOW };

@@ -62,6 +62,9 @@ test('decode tries a token without kid (Simple JWT\'s, or ours from before) agai
   }));
   const fromPrevious = jwt.sign(claims, createPrivateKey(previous.pem), { algorithm: 'ES256', noTimestamp: true });
   assert.deepEqual(await backend.decode(fromPrevious), claims);
+  // The first key that verifies wins: the keys after it are not tried.
+  const fromCurrent = jwt.sign(claims, createPrivateKey(current.pem), { algorithm: 'ES256', noTimestamp: true });
+  assert.deepEqual(await backend.decode(fromCurrent), claims);
   const fromLegacyHmac = jwt.sign(claims, HMAC_SECRET_64, { algorithm: 'HS256', noTimestamp: true });
   assert.deepEqual(await backend.decode(fromLegacyHmac), claims);
   const stranger = jwt.sign(claims, createPrivateKey(generateSigningKey('ES256').pem), { algorithm: 'ES256', noTimestamp: true });

@@ -51,3 +51,21 @@ test('an access or refresh token\'s row lives until exp + leeway, while the toke
   const token = AccessToken.create(ctx);
   assert.equal(token.flushAfter(), Number(token.payload.exp) + 30);
 });
+
+test('SlidingToken is blacklist-aware, and its lifetime is slidingTokenLifetime', () => {
+  assert.equal(SlidingToken.blacklistAware, true);
+  assert.equal(SlidingToken.lifetime(context().settings), 600);
+});
+
+test('flushAfter falls back to exp + leeway without a usable refresh window, and never goes below it', () => {
+  const ctx = context({ leeway: 30 });
+  const token = SlidingToken.create(ctx);
+  const exp = Number(token.payload.exp);
+  token.delete('refresh_exp');
+  assert.equal(token.flushAfter(), exp + 30);
+  token.set('refresh_exp', 'soon');
+  assert.equal(token.flushAfter(), exp + 30);
+  // A window that ended long before exp: exp + leeway is later than its last renewal.
+  token.set('refresh_exp', exp - 10_000);
+  assert.equal(token.flushAfter(), exp + 30);
+});

@@ -152,3 +152,185 @@ test('UntypedToken accepts any type but still needs exp and an id; a fresh one i
   assert.equal(fresh.payload.token_type, 'untyped');
   await rejection(UntypedToken.decode(context, fresh.sign()));
 });
+
+test('a token names its class: tokenClass and tokenClassName (Simple JWT\'s messages[].token_class)', () => {
+  const token = RefreshToken.create(contextWith());
+  assert.equal(token.tokenClass, RefreshToken);
+  assert.equal(token.tokenClassName, 'RefreshToken');
+  assert.equal(token.tokenClass.tokenType, 'refresh');
+});
+
+test('get, set, has and delete read and change the payload', () => {
+  const token = AccessToken.create(contextWith());
+  assert.equal(token.has('scope'), false);
+  assert.equal(token.get('scope'), undefined);
+  token.set('scope', 'read');
+  assert.equal(token.has('scope'), true);
+  assert.equal(token.payload.scope, 'read');
+  token.set('zero', 0);
+  assert.equal(token.get('zero', 5), 0, 'a present falsy claim is returned, not the fallback');
+  token.delete('scope');
+  assert.equal(token.has('scope'), false);
+  assert.equal('scope' in token.payload, false);
+});
+
+test('setJti writes a fresh 32-hex id each call, and nothing when jtiClaim is null', () => {
+  const token = AccessToken.create(contextWith());
+  const first = token.payload.jti;
+  token.setJti();
+  assert.match(String(token.payload.jti), /^[0-9a-f]{32}$/);
+  assert.notEqual(token.payload.jti, first);
+  const idless = AccessToken.create(contextWith({ jtiClaim: null }));
+  idless.setJti();
+  assert.deepEqual(Object.keys(idless.payload), ['token_type', 'exp', 'iat']);
+});
+
+test('setExp and setIat take a claim, a time and a lifetime', () => {
+  const context = contextWith();
+  const token = AccessToken.create(context);
+  const at = new Date(Date.UTC(2030, 0, 1));
+  token.setExp('renew_until', at, 60);
+  assert.equal(token.payload.renew_until, at.getTime() / 1000 + 60);
+  token.setExp('later', at);
+  assert.equal(token.payload.later, at.getTime() / 1000 + 300, 'the class lifetime by default');
+  token.setIat('seen', at);
+  assert.equal(token.payload.seen, at.getTime() / 1000);
+  token.setIat('now');
+  assert.equal(token.payload.now, context.clock.seconds());
+});
+
+test('checkExp: a non-numeric or non-finite claim is "Token is invalid"; it accepts an explicit time', () => {
+  const context = contextWith();
+  const token = AccessToken.create(context);
+  for (const value of ['9999999999', null, Infinity, NaN, [1]]) {
+    token.set('exp', value);
+    assert.throws(() => token.checkExp(), { message: 'Token is invalid' }, String(value));
+  }
+  token.set('exp', context.clock.seconds() + 10);
+  token.checkExp();
+  token.checkExp('exp', new Date(context.clock.ms + 9_000));
+  assert.throws(() => token.checkExp('exp', new Date(context.clock.ms + 10_000)), { message: "Token 'exp' claim has expired" });
+});
+
+test('a fractional exp a little after now is still valid; one at now - leeway is expired', () => {
+  const context = contextWith({ leeway: 2 });
+  const token = AccessToken.create(context);
+  token.set('exp', context.clock.ms / 1000 - 1.5);
+  token.checkExp();
+  token.set('exp', context.clock.ms / 1000 - 2);
+  assert.throws(() => token.checkExp(), { message: "Token 'exp' claim has expired" });
+});
+
+test('createToken refuses a class with a negative or non-numeric lifetime; 0 is allowed', () => {
+  class Negative extends Token {
+    static override readonly tokenType = 'neg';
+    static override lifetime(): number {
+      return -1;
+    }
+  }
+  class NotANumber extends Token {
+    static override readonly tokenType = 'nan';
+    static override lifetime(): number {
+      return NaN;
+    }
+  }
+  class Instant extends Token {
+    static override readonly tokenType = 'instant';
+  }
+  const context = contextWith();
+  assert.throws(() => Negative.create(context), { message: 'Cannot create token with no type or lifetime' });
+  assert.throws(() => NotANumber.create(context), { message: 'Cannot create token with no type or lifetime' });
+  const instant = Instant.create(context);
+  assert.equal(instant.payload.exp, context.clock.seconds());
+  assert.equal(instant.payload.token_type, 'instant');
+});
+
+test('a class without a type cannot decode tokens either', async () => {
+  class Nameless extends Token {}
+  const context = contextWith();
+  await assert.rejects(Nameless.decode(context, AccessToken.create(context).sign()), { message: 'Cannot create token with no type or lifetime' });
+});
+
+test('forUser names the missing id field; an id of 0 is an id', () => {
+  const context = contextWith();
+  for (const id of [undefined, null]) {
+    assert.throws(() => AccessToken.forUser(context, { id: id as unknown as number, username: 'u', isActive: true }), {
+      name: 'TypeError',
+      message: 'koa-simple-jwt: user has no "id" (the userIdField setting)',
+    });
+  }
+  assert.equal(AccessToken.forUser(context, { id: 0, username: 'u', isActive: true }).payload.user_id, '0');
+});
+
+test('forUser adds the fingerprint only with checkRevokeToken, and uses a given fingerprint function', () => {
+  const user = { id: 1, username: 'u', isActive: true, password: 'x' };
+  const plain = AccessToken.forUser(contextWith(), user);
+  assert.equal('hash_password' in plain.payload, false);
+  const context = contextWith({ checkRevokeToken: true });
+  assert.equal(AccessToken.forUser(context, user, (u) => `fp:${u.username}`).payload.hash_password, 'fp:u');
+  assert.match(String(AccessToken.forUser(context, user).payload.hash_password), /^[0-9A-F]{32}$/);
+});
+
+test('decode: an expired verdict of the backend is ExpiredTokenError, any other backend verdict "Token is invalid"', async () => {
+  const context = contextWith();
+  const expired = AccessToken.create(context);
+  expired.set('exp', context.clock.seconds() - 1);
+  const error = await rejection(AccessToken.decode(context, expired.sign()));
+  assert.ok(error instanceof ExpiredTokenError);
+  const invalid = await rejection(AccessToken.decode(context, 'a.b.c'));
+  assert.equal(invalid.message, 'Token is invalid');
+  assert.ok(!(invalid instanceof ExpiredTokenError));
+});
+
+test('decode passes an error that is not the backend\'s verdict on as it is', async () => {
+  const outage = new Error('key server down');
+  const base = contextWith();
+  const context: TokenContext = { ...base, backend: { ...base.backend, decode: () => Promise.reject(outage) } };
+  await assert.rejects(AccessToken.decode(context, 'a.b.c'), (error) => error === outage);
+});
+
+test('decode asks the verified-token cache with the clock\'s time and the leeway in milliseconds', async () => {
+  const base = contextWith({ leeway: 7 });
+  const asked: [string, number, number][] = [];
+  const cache = {
+    get: (token: string, nowMs: number, leewayMs: number) => {
+      asked.push([token, nowMs, leewayMs]);
+      return undefined;
+    },
+    set: () => {},
+  };
+  const context = { ...base, verifiedTokens: cache as unknown as TokenContext['verifiedTokens'] };
+  const signed = AccessToken.create(context).sign();
+  await AccessToken.decode(context, signed);
+  assert.deepEqual(asked, [[signed, base.clock.ms, 7000]]);
+});
+
+test('outstandingRecord: jti, user id as a string (null when unusable), the signed string, creation time and flush time', () => {
+  const context = contextWith({ leeway: 5 });
+  const token = RefreshToken.forUser(context, { id: 7, username: 'u', isActive: true });
+  const record = token.outstandingRecord('signed.jwt');
+  assert.deepEqual(record, {
+    jti: token.payload.jti,
+    userId: '7',
+    token: 'signed.jwt',
+    createdAt: token.currentTime,
+    expiresAt: new Date((Number(token.payload.exp) + 5) * 1000),
+  });
+  for (const [value, expected] of [[12, '12'], ['', null], [['7'], null], [undefined, null]] as const) {
+    const other = RefreshToken.create(context);
+    if (value !== undefined) other.set('user_id', value);
+    assert.equal(other.outstandingRecord('s').userId, expected, JSON.stringify(value));
+  }
+  assert.equal(RefreshToken.create(contextWith({ jtiClaim: null })).outstandingRecord('s').jti, '');
+});
+
+test('sign signs the payload as it is now, each call again', async () => {
+  const context = contextWith();
+  const token = AccessToken.create(context);
+  const first = token.sign();
+  token.set('scope', 'read');
+  const second = token.sign();
+  assert.notEqual(first, second);
+  assert.equal((await AccessToken.decode(context, second)).payload.scope, 'read');
+  assert.equal((await AccessToken.decode(context, first)).has('scope'), false);
+});

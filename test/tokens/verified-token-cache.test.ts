@@ -124,3 +124,61 @@ test('an unverified decode is never served from the cache either: it reads the t
   await AccessToken.decode(context, signed, { verify: false });
   assert.equal(decodes(), 2);
 });
+
+test('VerifiedTokenCache holds 10,000 tokens by default and refuses a maxEntries that is not a positive integer', () => {
+  assert.equal(new VerifiedTokenCache().maxEntries, 10_000);
+  assert.equal(new VerifiedTokenCache({ maxEntries: 1 }).maxEntries, 1);
+  for (const maxEntries of [0, -1, 1.5, NaN, Infinity, '10' as unknown as number]) {
+    assert.throws(() => new VerifiedTokenCache({ maxEntries }), { name: 'TypeError', message: 'VerifiedTokenCache: maxEntries must be a positive integer' }, String(maxEntries));
+  }
+});
+
+test('VerifiedTokenCache with maxEntries 1 holds one token', () => {
+  const cache = new VerifiedTokenCache({ maxEntries: 1 });
+  cache.set('a', { exp: 10 });
+  cache.set('b', { exp: 10 });
+  assert.equal(cache.size, 1);
+  assert.equal(cache.get('a', 0, 0), undefined);
+  assert.ok(cache.get('b', 0, 0));
+});
+
+test('VerifiedTokenCache.clear forgets every token', () => {
+  const cache = new VerifiedTokenCache();
+  cache.set('a', { exp: 10 });
+  cache.set('b', { exp: 10 });
+  cache.clear();
+  assert.equal(cache.size, 0);
+  assert.equal(cache.get('a', 0, 0), undefined);
+});
+
+test('VerifiedTokenCache holds its own copy: changing the claims object after set changes nothing held', () => {
+  const cache = new VerifiedTokenCache();
+  const claims: Record<string, unknown> = { exp: 10, jti: 'one' };
+  cache.set('a', claims);
+  claims.jti = 'changed';
+  claims.exp = 1_000_000;
+  assert.deepEqual(cache.get('a', 0, 0), { exp: 10, jti: 'one' });
+  assert.equal(cache.get('a', 10_000, 0), undefined, 'still expires at the exp it was given');
+});
+
+test('VerifiedTokenCache never holds a token whose exp is not finite', () => {
+  const cache = new VerifiedTokenCache();
+  cache.set('a', { exp: Infinity });
+  cache.set('b', { exp: NaN });
+  assert.equal(cache.size, 0);
+});
+
+test('VerifiedTokenCache: two tokens with the same last 16 characters take turns in one entry; shorter tokens are their own index', () => {
+  const cache = new VerifiedTokenCache();
+  // The same 20-character start too, then one character apart: only the last 16 are the index.
+  const start = 'eyJhbGciOiJIUzI1NiIs';
+  const ending = 'S'.repeat(16);
+  cache.set(`${start}.one.${ending}`, { exp: 10, jti: 'one' });
+  cache.set(`${start}.two.${ending}`, { exp: 10, jti: 'two' });
+  assert.equal(cache.size, 1);
+  assert.equal(cache.get(`${start}.one.${ending}`, 0, 0), undefined);
+  assert.equal(cache.get(`${start}.two.${ending}`, 0, 0)?.jti, 'two');
+  cache.set(`x${'S'.repeat(15)}`, { exp: 10, jti: 'short' });
+  cache.set(`y${'S'.repeat(15)}`, { exp: 10, jti: 'other' });
+  assert.equal(cache.size, 3, 'tokens of 16 characters differ in their index');
+});
