@@ -38,8 +38,12 @@ export const groups = {
     tests: ['test/cookies/*.test.ts', 'test/koa/refresh-cookie-routes.test.ts'],
   },
   families: {
-    mutate: ['src/families/family-rotation.ts', 'src/families/reuse-policy.ts', 'src/families/reuse-detected.ts', 'src/families/sessions.ts'],
-    tests: ['test/families/reuse-detection.test.ts', 'test/koa/session-routes.test.ts'],
+    mutate: ['src/families/family-rotation.ts', 'src/families/reuse-policy.ts', 'src/families/reuse-detected.ts'],
+    tests: ['test/families/reuse-detection.test.ts'],
+  },
+  sessions: {
+    mutate: ['src/families/sessions.ts'],
+    tests: ['test/koa/session-routes.test.ts'],
   },
   keys: {
     mutate: ['src/keys/generate-signing-key.ts', 'src/keys/jwk-thumbprint.ts', 'src/keys/public-jwk.ts', 'src/keys/resolve-key-set.ts', 'src/keys/tenant-instances.ts'],
