@@ -39,19 +39,25 @@ export const groups = {
   },
   families: {
     mutate: ['src/families/family-rotation.ts', 'src/families/reuse-policy.ts', 'src/families/reuse-detected.ts'],
-    tests: ['test/families/reuse-detection.test.ts'],
+    tests: ['test/families/reuse-detection.test.ts', 'test/families/family-rotation.test.ts', 'test/families/reuse-policy.test.ts', 'test/families/reuse-detected.test.ts'],
   },
   sessions: {
     mutate: ['src/families/sessions.ts'],
     tests: ['test/koa/session-routes.test.ts'],
   },
+  // Which keys sign and verify, and what is published (455 mutants with generate-signing-key.ts and
+  // tenant-instances.ts: those two are the group `key-tools`).
   keys: {
-    mutate: ['src/keys/generate-signing-key.ts', 'src/keys/jwk-thumbprint.ts', 'src/keys/public-jwk.ts', 'src/keys/resolve-key-set.ts', 'src/keys/tenant-instances.ts'],
-    tests: ['test/keys/*.test.ts', 'test/koa/jwks-route.test.ts', 'test/backend/key-set-decode.test.ts'],
+    mutate: ['src/keys/jwk-thumbprint.ts', 'src/keys/public-jwk.ts', 'src/keys/resolve-key-set.ts'],
+    tests: ['test/keys/resolve-key-set.test.ts', 'test/keys/rotation.test.ts', 'test/koa/jwks-route.test.ts', 'test/backend/key-set-decode.test.ts'],
+  },
+  'key-tools': {
+    mutate: ['src/keys/generate-signing-key.ts', 'src/keys/tenant-instances.ts'],
+    tests: ['test/keys/resolve-key-set.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
   throttle: {
     mutate: ['src/throttle/login-throttle.ts', 'src/throttle/memory-login-throttle-store.ts', 'src/throttle/resolve-login-throttle.ts', 'src/throttle/throttle-rule.ts'],
-    tests: ['test/throttle/*.test.ts', 'test/koa/login-throttle-routes.test.ts'],
+    tests: ['test/throttle/login-throttle.test.ts', 'test/throttle/login-throttle-store.test.ts', 'test/koa/login-throttle-routes.test.ts'],
   },
   protect: {
     mutate: ['src/koa/protect.ts', 'src/koa/allowed-methods.ts'],
