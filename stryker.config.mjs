@@ -49,15 +49,17 @@ export const groups = {
   // tenant-instances.ts: those two are the group `key-tools`).
   keys: {
     mutate: ['src/keys/jwk-thumbprint.ts', 'src/keys/public-jwk.ts', 'src/keys/resolve-key-set.ts'],
-    tests: ['test/keys/resolve-key-set.test.ts', 'test/keys/rotation.test.ts', 'test/koa/jwks-route.test.ts', 'test/backend/key-set-decode.test.ts'],
+    tests: ['test/keys/resolve-key-set.test.ts', 'test/backend/key-set-decode.test.ts'],
   },
   'key-tools': {
     mutate: ['src/keys/generate-signing-key.ts', 'src/keys/tenant-instances.ts'],
     tests: ['test/keys/resolve-key-set.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
   throttle: {
-    mutate: ['src/throttle/login-throttle.ts', 'src/throttle/memory-login-throttle-store.ts', 'src/throttle/resolve-login-throttle.ts', 'src/throttle/throttle-rule.ts'],
-    tests: ['test/throttle/login-throttle.test.ts', 'test/throttle/login-throttle-store.test.ts', 'test/koa/login-throttle-routes.test.ts'],
+    // The admission and the rule's arithmetic; memory-login-throttle-store.ts and
+    // resolve-login-throttle.ts were left out of the first run for time (302 mutants with them).
+    mutate: ['src/throttle/login-throttle.ts', 'src/throttle/throttle-rule.ts'],
+    tests: ['test/throttle/login-throttle.test.ts', 'test/throttle/throttle-rule.test.ts', 'test/throttle/memory-login-throttle-store.test.ts', 'test/throttle/resolve-login-throttle.test.ts', 'test/throttle/login-throttle-store.test.ts'],
   },
   protect: {
     mutate: ['src/koa/protect.ts', 'src/koa/allowed-methods.ts'],
