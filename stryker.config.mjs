@@ -63,7 +63,7 @@ export const groups = {
   },
   protect: {
     mutate: ['src/koa/protect.ts', 'src/koa/allowed-methods.ts'],
-    tests: ['test/koa/host-app.test.ts', 'test/profiles/ninja-jwt/ninja-routes-options.test.ts', 'test/keys/tenant-keys.test.ts'],
+    tests: ['test/koa/protect.test.ts', 'test/koa/host-app.test.ts', 'test/profiles/ninja-jwt/ninja-routes-options.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
 };
 
