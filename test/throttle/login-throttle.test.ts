@@ -21,6 +21,17 @@ test('addressKey keeps IPv4, unwraps IPv4-mapped IPv6 and groups IPv6 by its /64
   assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));
 });
 
+test('addressKey unwraps only a leading ::ffff: before a whole IPv4 address', () => {
+  assert.equal(addressKey('::ffff:198.51.100.23'), 'address:198.51.100.23');
+  assert.equal(addressKey('2001:db8::ffff:192.0.2.1'), 'address:2001:db8:0:0::/64', 'an IPv4 tail of another prefix stays IPv6');
+  assert.equal(addressKey('::ffff:1.2.3.4.5'), 'address:::ffff:1.2.3.4.5', 'not an address: kept as given');
+});
+
+test('addressKey counts the groups after :: (an IPv4 tail as two) to place the /64', () => {
+  assert.equal(addressKey('2001::1:2:3:4:5:6'), 'address:2001:0:1:2::/64');
+  assert.equal(addressKey('1::2:3:4:5:192.0.2.1'), 'address:1:0:2:3::/64');
+});
+
 /** A store that records its calls and answers `wait` to charge(). */
 function recordingStore(wait = 0) {
   const calls: unknown[][] = [];
