@@ -43,7 +43,7 @@ export const groups = {
   },
   sessions: {
     mutate: ['src/families/sessions.ts'],
-    tests: ['test/koa/session-routes.test.ts'],
+    tests: ['test/koa/session-routes.test.ts', 'test/families/sessions.test.ts'],
   },
   // Which keys sign and verify, and what is published (455 mutants with generate-signing-key.ts and
   // tenant-instances.ts: those two are the group `key-tools`).
