@@ -29,7 +29,9 @@ test('checkCsrf wants the header, then an own or trusted Origin when one is sent
   assert.ok(cookie);
   const own = 'https://api.example.com';
   assert.throws(() => checkCsrf(cookie, { csrfHeader: undefined, origin: own, ownOrigin: own }), (error: unknown) => error instanceof CsrfError && error.status === 403 && error.code === 'csrf_failed');
+  assert.throws(() => checkCsrf(cookie, { csrfHeader: '', origin: own, ownOrigin: own }), /X-CSRF-Protection header missing\./);
   assert.doesNotThrow(() => checkCsrf(cookie, { csrfHeader: '1', origin: undefined, ownOrigin: own }));
+  assert.doesNotThrow(() => checkCsrf(cookie, { csrfHeader: '1', origin: '', ownOrigin: own }), 'an empty Origin is no Origin');
   assert.doesNotThrow(() => checkCsrf(cookie, { csrfHeader: '1', origin: own, ownOrigin: own }));
   assert.doesNotThrow(() => checkCsrf(cookie, { csrfHeader: '1', origin: 'https://app.example.com', ownOrigin: own }));
   assert.throws(() => checkCsrf(cookie, { csrfHeader: '1', origin: 'http://app.example.com', ownOrigin: own }), /Origin checking failed - http:\/\/app\.example\.com does not match any trusted origins\./);

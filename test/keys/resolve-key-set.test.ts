@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { resolveKeySet, type KeySetSettings } from '../../src/keys/resolve-key-set.js';
 import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
-import { jwkSet } from '../../src/keys/public-jwk.js';
+import { jwkSet, publicJwk } from '../../src/keys/public-jwk.js';
 import { generateSigningKey } from '../../src/keys/generate-signing-key.js';
 import { createSimpleJwt, SettingsError, type SigningKeyInput } from '../../src/index.js';
-import { generatedPair, HMAC_SECRET_64, SIMPLEJWT_ES256_PRIVATE_KEY, SIMPLEJWT_RSA_PRIVATE_KEY, SIMPLEJWT_RSA_PUBLIC_KEY } from '../support/keys.js';
+import { generatedPair, HMAC_SECRET_64, SIMPLEJWT_ES256_PRIVATE_KEY, SIMPLEJWT_RSA_PRIVATE_KEY, SIMPLEJWT_RSA_PUBLIC_KEY, SIMPLEJWT_RSA_PUBLIC_KEY_2 } from '../support/keys.js';
 
 const base: KeySetSettings = { algorithm: 'ES256', signingKey: undefined, verifyingKey: undefined, jwkUrl: undefined };
 const keySet = (signingKeys: SigningKeyInput[], overrides: Partial<KeySetSettings> = {}) => resolveKeySet({ ...base, ...overrides, signingKeys });
@@ -108,4 +108,72 @@ test('the published JWK Set holds public parameters only: no HMAC secret and no 
     assert.equal(createPublicKey({ key: jwk as never, format: 'jwk' }).type, 'public');
   }
   assert.deepEqual(published.keys.map((jwk) => jwk.alg), ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256']);
+});
+
+test('jwkThumbprint gives RFC 8037 §A.3\'s Ed25519 example its published thumbprint, and hashes only the EC members RFC 7638 §3.2 lists', () => {
+  const ed = createPublicKey({ format: 'jwk', key: { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' } });
+  assert.equal(jwkThumbprint(ed), 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+  const ec = createPublicKey(SIMPLEJWT_ES256_PRIVATE_KEY).export({ format: 'jwk' }) as Record<string, string>;
+  const canonical = `{"crv":"${ec.crv}","kty":"EC","x":"${ec.x}","y":"${ec.y}"}`;
+  assert.equal(jwkThumbprint(createPublicKey(SIMPLEJWT_ES256_PRIVATE_KEY)), createHash('sha256').update(canonical).digest('base64url'));
+});
+
+test('publicJwk publishes no key without a kid, and omits a key node:crypto cannot export (RSA-PSS)', () => {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  assert.equal(publicJwk({ kid: undefined, algorithm: 'ES256', signingKey: undefined, verifyingKey: publicKey }), undefined);
+  assert.equal(publicJwk({ kid: 'k', algorithm: 'ES256', signingKey: undefined, verifyingKey: publicKey })?.kid, 'k');
+  const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+  const set = keySet([{ key: pss.privateKey, kid: 'pss', algorithm: 'PS256' }, generateSigningKey('ES256').pem]);
+  assert.deepEqual(jwkSet(set.keys).keys.map((jwk) => jwk.alg), ['ES256']);
+});
+
+test('resolveKeySet takes an "oct" JWK as the secret it holds, and a public KeyObject as verify-only', () => {
+  const oct = keySet([{ key: { kty: 'oct', k: Buffer.from(HMAC_SECRET_64).toString('base64url') }, kid: 'hs', algorithm: 'HS256' }]);
+  assert.deepEqual(oct.signer?.signingKey?.export(), Buffer.from(HMAC_SECRET_64));
+  refusal(() => keySet([{ key: { kty: 'oct' }, kid: 'hs', algorithm: 'HS256' }]), 'signingKeys[0]', /^not a usable key: an "oct" JWK needs "k"$/);
+  const verifyOnly = keySet([{ key: createPublicKey(SIMPLEJWT_ES256_PRIVATE_KEY), algorithm: 'ES256' }]);
+  assert.equal(verifyOnly.signer, undefined);
+  assert.equal(verifyOnly.keys[0]?.verifyingKey.type, 'public');
+});
+
+test('resolveKeySet refuses a kid that is empty or not a string, a null entry, an RSA-PSS key without kid; exact reasons', () => {
+  for (const kid of ['', 5]) refusal(() => keySet([{ key: SIMPLEJWT_ES256_PRIVATE_KEY, kid: kid as never }]), 'signingKeys[0]', /^kid must be a non-empty string$/);
+  refusal(() => keySet([{ key: HMAC_SECRET_64, algorithm: 'HS256' }]), 'signingKeys[0]', /^an HS256 secret needs an explicit kid \(only asymmetric keys default to their RFC 7638 thumbprint\)$/);
+  refusal(() => keySet([null as never]), 'signingKeys[0]', /./);
+  const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+  refusal(() => keySet([{ key: pss.privateKey, algorithm: 'PS256' }]), 'signingKeys[0]', /^this rsa-pss key has no JWK form to take a thumbprint of: give it an explicit kid$/);
+});
+
+test('resolveKeySet({ enforceKeyLength: false }) accepts a short secret in signingKeys', () => {
+  const set = resolveKeySet({ ...base, signingKeys: [{ key: 'short', kid: 'k', algorithm: 'HS256' }] }, { enforceKeyLength: false });
+  assert.equal(set.signer?.kid, 'k');
+});
+
+test('resolveKeySet with signingKey alone: one key, its thumbprint as kid when asymmetric, kid headers off by default', () => {
+  const es = resolveKeySet({ ...base, signingKey: SIMPLEJWT_ES256_PRIVATE_KEY });
+  assert.deepEqual([es.keys.length, es.signer?.kid, es.keys[0]?.verifyingKey.type, es.kidHeader, es.strictKid], [1, jwkThumbprint(createPrivateKey(SIMPLEJWT_ES256_PRIVATE_KEY)), 'public', false, false]);
+  assert.deepEqual(es.byAlgorithm.get('ES256'), [es.keys[0]]);
+  assert.equal(resolveKeySet({ ...base, signingKey: SIMPLEJWT_ES256_PRIVATE_KEY, kidHeader: true }).kidHeader, true);
+  const hs = resolveKeySet({ ...base, algorithm: 'HS256', signingKey: HMAC_SECRET_64 });
+  assert.deepEqual([hs.keys[0]?.kid, hs.keys[0]?.verifyingKey.type, hs.byKid.size], [undefined, 'secret', 0]);
+});
+
+test('resolveKeySet with verifyingKey alone verifies and signs nothing', () => {
+  const set = resolveKeySet({ ...base, algorithm: 'RS256', verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY });
+  assert.deepEqual([set.signer, set.keys.length, set.keys[0]?.verifyingKey.type], [undefined, 1, 'public']);
+});
+
+test('resolveKeySet checks that signingKey and verifyingKey are a pair, except with a JWK Set, which needs no local key', () => {
+  refusal(() => resolveKeySet({ ...base, algorithm: 'RS256', signingKey: SIMPLEJWT_RSA_PRIVATE_KEY, verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY_2 }), 'verifyingKey', /does not match signingKey/);
+  const jwks = { ...base, algorithm: 'RS256' as const, jwkUrl: 'https://issuer.example/.well-known/jwks.json' };
+  assert.equal(resolveKeySet({ ...jwks, signingKey: SIMPLEJWT_RSA_PRIVATE_KEY, verifyingKey: SIMPLEJWT_RSA_PUBLIC_KEY_2 }).signer?.algorithm, 'RS256');
+  const remote = resolveKeySet(jwks);
+  assert.deepEqual([remote.keys, remote.signer, remote.kidHeader, remote.strictKid], [[], undefined, false, false]);
+  refusal(() => resolveKeySet({ ...base, algorithm: 'RS256' }), 'signingKey', /./);
+});
+
+test('resolveKeySet with a keyResolver and no keys of its own: an empty set that wants kids', () => {
+  const set = resolveKeySet({ ...base, keyResolver: () => undefined });
+  assert.deepEqual([set.keys, set.signer, set.kidHeader, set.strictKid], [[], undefined, true, true]);
+  assert.equal(resolveKeySet({ ...base, keyResolver: () => undefined, kidHeader: false }).kidHeader, false);
 });

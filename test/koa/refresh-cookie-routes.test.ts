@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import assert from 'node:assert/strict';
-import { ManualClock, setUpDatabase, startDemo } from '../support/demo.js';
-import { claimsOf } from '../support/http.js';
+import { ITERATIONS, ManualClock, SIGNING_KEY, setUpDatabase, startDemo } from '../support/demo.js';
+import { claimsOf, serve } from '../support/http.js';
+import { createDemoApp } from '../../examples/demo/app.js';
 import { createSimpleJwt, KnexBlacklistStore, SettingsError } from '../../src/index.js';
 import type { SimpleJwtOptions } from '../../src/index.js';
 import type { TestDatabase } from '../../examples/support/database.js';
@@ -136,6 +137,18 @@ describe('refresh and blacklist from the cookie', () => {
     assert.deepEqual([response.status, response.body, response.headers.get('set-cookie')], [401, { detail: 'Token is expired', code: 'token_not_valid' }, CLEARED]);
   });
 
+  test('a refresh token refused from the body leaves the cookie alone (only log out or a refused cookie clears it)', async () => {
+    const clock = new ManualClock();
+    const { server } = await start({ clock });
+    const { refresh } = (await server.post('/api/token', CREDENTIALS)).body as { refresh: string };
+    const cookie = `__Host-refresh=${refresh}`;
+    clock.advance(86401);
+    const response = await server.post('/api/token/refresh', { refresh });
+    assert.deepEqual([response.status, response.headers.get('set-cookie')], [401, null]);
+    const same = await server.post('/api/token/refresh', { refresh }, { cookie });
+    assert.deepEqual([same.status, same.headers.get('set-cookie')], [401, null], 'the body token, the same as the cookie\'s');
+  });
+
   test('a body token wins over the cookie and needs no CSRF header; a different one is a 400', async () => {
     const { server } = await start({});
     const first = await server.post('/api/token', CREDENTIALS);
@@ -153,6 +166,89 @@ describe('refresh and blacklist from the cookie', () => {
     const { server } = await start({});
     const response = await server.post('/api/token/refresh', {}, CSRF);
     assert.deepEqual([response.status, response.body], [400, { refresh: ['This field is required.'] }]);
+  });
+
+  test('without the cookie, a refresh without the CSRF header is the field\'s 400, not a CSRF 403', async () => {
+    const { server } = await start({});
+    const response = await server.post('/api/token/refresh', {});
+    assert.deepEqual([response.status, response.body], [400, { refresh: ['This field is required.'] }]);
+  });
+
+  test('reads the cookie on the documented trailing-slash path too', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    assert.equal((await server.post('/api/token/refresh/', {}, { cookie })).status, 403, 'the CSRF header is still required');
+    assert.equal((await server.post('/api/token/refresh/', {}, { cookie, ...CSRF })).status, 200);
+  });
+
+  test('a login from a browser that holds the cookie needs no CSRF header and replaces the cookie', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    const again = await server.post('/api/token', CREDENTIALS, { cookie });
+    assert.equal(again.status, 200);
+    assert.equal(cookieFrom(again), `__Host-refresh=${(again.body as { refresh: string }).refresh}`);
+    const sliding = await server.post('/api/token/sliding', CREDENTIALS, { cookie });
+    assert.equal(sliding.status, 200);
+    assert.equal(cookieFrom(sliding), `__Host-refresh=${(sliding.body as { token: string }).token}`);
+  });
+
+  test('leaves the routes that take no refresh token alone: POST /token/verify with the cookie', async () => {
+    const { server } = await start({});
+    const first = await server.post('/api/token', CREDENTIALS);
+    const response = await server.post('/api/token/verify', { token: (first.body as { access: string }).access }, { cookie: cookieFrom(first) });
+    assert.deepEqual([response.status, response.body, response.headers.get('set-cookie')], [200, {}, null]);
+  });
+
+  test('reads the cookie in an app with app.keys (it is not a signed cookie)', async () => {
+    const { app } = createDemoApp({ knex: db.knex, signingKey: SIGNING_KEY, settings: { refreshCookie: true, clock: new ManualClock() }, iterations: ITERATIONS });
+    app.silent = true;
+    app.keys = ['an-app-cookie-signing-key'];
+    const server = await serve(app);
+    servers.push(server);
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    const response = await server.post('/api/token/refresh', {}, { cookie, ...CSRF });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+  });
+
+  test('only POST reads the cookie: another method on a token route is the router\'s 405', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    const response = await server.request('/api/token/refresh', { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get('set-cookie'), null);
+  });
+
+  test('a body token equal to the cookie but for surrounding spaces is the same token', async () => {
+    const { server } = await start({});
+    const first = await server.post('/api/token', CREDENTIALS);
+    const cookie = cookieFrom(first);
+    const { refresh } = first.body as { refresh: string };
+    assert.equal((await server.post('/api/token/refresh', { refresh: ` ${refresh} ` }, { cookie })).status, 200);
+  });
+
+  test('a body that is not a JSON object is DRF\'s 400 even with the cookie: the cookie fills no field of it', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    for (const [body, type] of [['[]', 'list'], ['"x"', 'str'], ['5', 'int']] as const) {
+      const response = await server.request('/api/token/refresh', { method: 'POST', headers: { cookie, ...CSRF, 'content-type': 'application/json' }, body });
+      assert.deepEqual([response.status, response.body], [400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`] }], body);
+    }
+  });
+
+  test('a body token that is neither text nor a number gets the field\'s own 400, not a mismatch', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    for (const refresh of [true, {}]) {
+      const response = await server.post('/api/token/refresh', { refresh }, { cookie, ...CSRF });
+      assert.deepEqual([response.status, response.body], [400, { refresh: ['Not a valid string.'] }], JSON.stringify(refresh));
+    }
+  });
+
+  test('a numeric body token is compared with the cookie as its text: a mismatch', async () => {
+    const { server } = await start({});
+    const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
+    const response = await server.post('/api/token/refresh', { refresh: 12 }, { cookie, ...CSRF });
+    assert.deepEqual([response.status, response.body], [400, { refresh: ['Does not match the refresh cookie.'] }]);
   });
 });
 
@@ -206,6 +302,20 @@ describe('log out (POST /token/blacklist)', () => {
     const { refresh } = (await server.post('/api/token', CREDENTIALS)).body as { refresh: string };
     const response = await server.post('/api/token/blacklist', { refresh });
     assert.deepEqual([response.status, response.headers.get('set-cookie')], [200, CLEARED]);
+  });
+
+  test('a log out refused for its body (400) keeps the cookie: only a 401 clears it', async () => {
+    const { server } = await start({});
+    const response = await server.post('/api/token/blacklist', { refresh: true });
+    assert.deepEqual([response.status, response.body, response.headers.get('set-cookie')], [400, { refresh: ['Not a valid string.'] }, null]);
+  });
+
+  test('clears the cookie when a body token is refused (401), whatever the cookie holds', async () => {
+    const { server } = await start({});
+    const { refresh } = (await server.post('/api/token', CREDENTIALS)).body as { refresh: string };
+    assert.equal((await server.post('/api/token/blacklist', { refresh })).status, 200);
+    const again = await server.post('/api/token/blacklist', { refresh });
+    assert.deepEqual([again.status, again.headers.get('set-cookie')], [401, CLEARED]);
   });
 });
 
