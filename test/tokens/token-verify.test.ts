@@ -2,20 +2,13 @@
 // "log out everywhere" time (every token). Fake stores record what they are asked.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSettings } from '../../src/resolve-settings.js';
-import { createTokenBackend } from '../../src/backend/create-token-backend.js';
 import { AccessToken } from '../../src/tokens/access-token.js';
 import { RefreshToken } from '../../src/tokens/refresh-token.js';
 import { SlidingToken } from '../../src/tokens/sliding-token.js';
 import { BlacklistedTokenError } from '../../src/tokens/token.js';
-import { TokenError } from '../../src/errors.js';
-import { ManualClock } from '../support/demo.js';
 import type { BlacklistStore } from '../../src/stores/blacklist-store.js';
 import type { FamilyStore } from '../../src/families/family-store.js';
-import type { SimpleJwtOptions } from '../../src/settings.js';
-import type { TokenContext } from '../../src/tokens/token.js';
-
-const KEY = 'k'.repeat(32);
+import { tokenContext, tokenRefusal } from '../support/token-context.js';
 
 /** A blacklist holding `blacklisted`, recording every jti it is asked about. */
 function fakeBlacklist(blacklisted: string[] = []): BlacklistStore & { asked: string[] } {
@@ -60,30 +53,14 @@ function fakeFamilies(answer: (userId: string) => number | null | Promise<number
   };
 }
 
-function contextWith(options: Omit<SimpleJwtOptions, 'signingKey' | 'clock'>): TokenContext & { clock: ManualClock } {
-  const clock = new ManualClock();
-  const settings = resolveSettings({ signingKey: KEY, clock, ...options });
-  return { settings, backend: createTokenBackend(settings), clock };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<TokenError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof TokenError, String(error));
-    return error;
-  }
-  assert.fail('expected a TokenError');
-}
-
 describe('verify with a blacklist store', () => {
   test('refuses a blacklisted refresh or sliding token with BlacklistedTokenError, carrying the decoded token', async () => {
     for (const cls of [RefreshToken, SlidingToken]) {
       const store = fakeBlacklist(['gone']);
-      const context = contextWith({ blacklistStore: store });
+      const context = tokenContext({ blacklistStore: store });
       const token = cls.create(context);
       token.set('jti', 'gone');
-      const error = await refusal(cls.decode(context, token.sign()));
+      const error = await tokenRefusal(cls.decode(context, token.sign()));
       assert.ok(error instanceof BlacklistedTokenError, cls.name);
       assert.equal(error.message, 'Token is blacklisted');
       assert.equal(error.status, 401);
@@ -95,7 +72,7 @@ describe('verify with a blacklist store', () => {
 
   test('accepts a refresh token that is not blacklisted, after asking the store once', async () => {
     const store = fakeBlacklist(['other']);
-    const context = contextWith({ blacklistStore: store });
+    const context = tokenContext({ blacklistStore: store });
     const token = RefreshToken.create(context);
     const decoded = await RefreshToken.decode(context, token.sign());
     assert.equal(decoded.payload.jti, token.payload.jti);
@@ -104,7 +81,7 @@ describe('verify with a blacklist store', () => {
 
   test('never asks about an access token, even one whose jti is blacklisted', async () => {
     const store = fakeBlacklist(['gone']);
-    const context = contextWith({ blacklistStore: store });
+    const context = tokenContext({ blacklistStore: store });
     const token = AccessToken.create(context);
     token.set('jti', 'gone');
     await AccessToken.decode(context, token.sign());
@@ -113,21 +90,21 @@ describe('verify with a blacklist store', () => {
 
   test('asks the blacklist before the expiry check: an expired blacklisted token reads "Token is blacklisted"', async () => {
     const store = fakeBlacklist(['gone']);
-    const context = contextWith({ blacklistStore: store });
+    const context = tokenContext({ blacklistStore: store });
     const signed = context.backend.encode({ token_type: 'refresh', exp: context.clock.seconds() - 10, jti: 'gone' });
-    const error = await refusal(RefreshToken.decode(context, signed, { verify: false }).then((token) => token.verify()));
+    const error = await tokenRefusal(RefreshToken.decode(context, signed, { verify: false }).then((token) => token.verify()));
     assert.equal(error.message, 'Token is blacklisted');
   });
 
   test('a missing, empty or non-string jti is "Token has no id", and the store is not asked', async () => {
     for (const jti of [undefined, '', 7, ['a']]) {
       const store = fakeBlacklist();
-      const context = contextWith({ blacklistStore: store });
+      const context = tokenContext({ blacklistStore: store });
       const token = RefreshToken.create(context);
       if (jti === undefined) token.delete('jti');
       else token.set('jti', jti);
       const decoded = await RefreshToken.decode(context, token.sign(), { verify: false });
-      const error = await refusal(decoded.verify());
+      const error = await tokenRefusal(decoded.verify());
       assert.equal(error.message, 'Token has no id', JSON.stringify(jti));
       assert.deepEqual(store.asked, [], JSON.stringify(jti));
     }
@@ -135,11 +112,11 @@ describe('verify with a blacklist store', () => {
 
   test('the jti is read from the jtiClaim setting', async () => {
     const store = fakeBlacklist(['gone']);
-    const context = contextWith({ blacklistStore: store, jtiClaim: 'id' });
+    const context = tokenContext({ blacklistStore: store, jtiClaim: 'id' });
     const token = RefreshToken.create(context);
     assert.equal('jti' in token.payload, false);
     token.set('id', 'gone');
-    const error = await refusal(RefreshToken.decode(context, token.sign()));
+    const error = await tokenRefusal(RefreshToken.decode(context, token.sign()));
     assert.equal(error.message, 'Token is blacklisted');
     assert.deepEqual(store.asked, ['gone']);
   });
@@ -152,10 +129,10 @@ describe('verify with a blacklist store', () => {
     ];
     for (const [name, change] of cases) {
       const store = fakeBlacklist();
-      const context = contextWith({ blacklistStore: store });
+      const context = tokenContext({ blacklistStore: store });
       const token = RefreshToken.create(context);
       change(token);
-      const error = await refusal(RefreshToken.decode(context, token.sign()));
+      const error = await tokenRefusal(RefreshToken.decode(context, token.sign()));
       assert.equal(error.message, 'Token is invalid', name);
       assert.deepEqual(store.asked, [], name);
     }
@@ -163,10 +140,10 @@ describe('verify with a blacklist store', () => {
 
   test('a sliding token whose refresh window ends after datetime.max is "Token is invalid" before any query', async () => {
     const store = fakeBlacklist();
-    const context = contextWith({ blacklistStore: store });
+    const context = tokenContext({ blacklistStore: store });
     const token = SlidingToken.create(context);
     token.set('refresh_exp', 253_402_300_799);
-    const error = await refusal(SlidingToken.decode(context, token.sign()));
+    const error = await tokenRefusal(SlidingToken.decode(context, token.sign()));
     assert.equal(error.message, 'Token is invalid');
     assert.deepEqual(store.asked, []);
   });
@@ -175,7 +152,7 @@ describe('verify with a blacklist store', () => {
 describe('verify with a family store (revoked_before)', () => {
   function familyContext(answer: (userId: string) => number | null | Promise<number | null>) {
     const families = fakeFamilies(answer);
-    const context = contextWith({ blacklistStore: fakeBlacklist(), familyStore: families });
+    const context = tokenContext({ blacklistStore: fakeBlacklist(), familyStore: families });
     return { context, families };
   }
 
@@ -184,7 +161,7 @@ describe('verify with a family store (revoked_before)', () => {
       const { context, families } = familyContext(() => context.clock.ms);
       const token = cls.create(context);
       token.set('user_id', '42');
-      const error = await refusal(cls.decode(context, token.sign()));
+      const error = await tokenRefusal(cls.decode(context, token.sign()));
       assert.equal(error.message, 'Token is blacklisted', cls.name);
       assert.deepEqual(families.asked, ['42']);
     }
@@ -194,7 +171,7 @@ describe('verify with a family store (revoked_before)', () => {
     const { context } = familyContext(() => context.clock.seconds() * 1000 + 999);
     const token = AccessToken.create(context);
     token.set('user_id', '42');
-    await refusal(AccessToken.decode(context, token.sign()));
+    await tokenRefusal(AccessToken.decode(context, token.sign()));
   });
 
   test('accepts a token issued after revoked_before, and any token of a user without one', async () => {
@@ -218,7 +195,7 @@ describe('verify with a family store (revoked_before)', () => {
     const { context } = familyContext(() => Promise.resolve(context.clock.ms));
     const token = AccessToken.create(context);
     token.set('user_id', '42');
-    assert.equal((await refusal(AccessToken.decode(context, token.sign()))).message, 'Token is blacklisted');
+    assert.equal((await tokenRefusal(AccessToken.decode(context, token.sign()))).message, 'Token is blacklisted');
     const { context: other } = familyContext(() => Promise.resolve(null));
     const fine = AccessToken.create(other);
     fine.set('user_id', '42');
@@ -234,13 +211,13 @@ describe('verify with a family store (revoked_before)', () => {
       else token.set('iat', iat);
       // The backend refuses a string iat itself; Token.verify is the last line behind it.
       const decoded = await AccessToken.decode(context, token.sign(), { verify: false });
-      assert.equal((await refusal(decoded.verify())).message, 'Token is blacklisted', String(iat));
+      assert.equal((await tokenRefusal(decoded.verify())).message, 'Token is blacklisted', String(iat));
     }
   });
 
   test('asks with the user id as a string, from the userIdClaim setting, and not at all for a token with no usable user id', async () => {
     const families = fakeFamilies(() => null);
-    const context = contextWith({ blacklistStore: fakeBlacklist(), familyStore: families, userIdClaim: 'uid' });
+    const context = tokenContext({ blacklistStore: fakeBlacklist(), familyStore: families, userIdClaim: 'uid' });
     const numeric = AccessToken.create(context);
     numeric.set('uid', 42);
     await AccessToken.decode(context, numeric.sign());

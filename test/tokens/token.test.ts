@@ -1,35 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveSettings } from '../../src/resolve-settings.js';
-import { createTokenBackend } from '../../src/backend/create-token-backend.js';
 import { AccessToken } from '../../src/tokens/access-token.js';
 import { RefreshToken } from '../../src/tokens/refresh-token.js';
 import { UntypedToken } from '../../src/tokens/untyped-token.js';
 import { Token } from '../../src/tokens/token.js';
-import { ExpiredTokenError, TokenError } from '../../src/errors.js';
+import { ExpiredTokenError } from '../../src/errors.js';
 import { ManualClock } from '../support/demo.js';
-import type { SimpleJwtOptions } from '../../src/settings.js';
 import type { TokenContext } from '../../src/tokens/token.js';
-
-const KEY = 'k'.repeat(32);
-
-function contextWith(options: Omit<SimpleJwtOptions, 'signingKey'> = {}, clock = new ManualClock()): TokenContext & { clock: ManualClock } {
-  const settings = resolveSettings({ signingKey: KEY, clock, ...options });
-  return { settings, backend: createTokenBackend(settings), clock };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TokenError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof TokenError, String(error));
-    return error;
-  }
-  assert.fail('expected a TokenError');
-}
+import { tokenContext, tokenRefusal } from '../support/token-context.js';
 
 test('create makes type, exp, iat and jti in Simple JWT order', () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   const now = Math.floor(context.clock.ms / 1000);
   assert.deepEqual(Object.keys(token.payload), ['token_type', 'exp', 'iat', 'jti']);
@@ -40,18 +21,18 @@ test('create makes type, exp, iat and jti in Simple JWT order', () => {
 });
 
 test('create truncates fractional seconds', () => {
-  const context = contextWith({}, new ManualClock(Date.UTC(2026, 0, 1) + 999));
+  const context = tokenContext({}, new ManualClock(Date.UTC(2026, 0, 1) + 999));
   const token = AccessToken.create(context);
   assert.equal(token.payload.iat, Date.UTC(2026, 0, 1) / 1000);
 });
 
 test('a class without type or lifetime cannot create tokens', () => {
   class Nameless extends Token {}
-  assert.throws(() => Nameless.create(contextWith()), /Cannot create token with no type or lifetime/);
+  assert.throws(() => Nameless.create(tokenContext()), /Cannot create token with no type or lifetime/);
 });
 
 test('decode round-trips a signed token and keeps the claims', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   token.set('scope', 'read');
   const decoded = await AccessToken.decode(context, token.sign());
@@ -61,50 +42,50 @@ test('decode round-trips a signed token and keeps the claims', async () => {
 });
 
 test('expiry: exp equal to now is expired; one second before is valid; leeway extends it', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   const signed = token.sign();
   context.clock.advance(299);
   await AccessToken.decode(context, signed);
   context.clock.advance(1);
-  const error = await rejection(AccessToken.decode(context, signed));
+  const error = await tokenRefusal(AccessToken.decode(context, signed));
   assert.ok(error instanceof ExpiredTokenError);
   assert.equal(error.message, 'Token is expired');
 
-  const lenient = contextWith({ leeway: 100 }, new ManualClock(context.clock.ms - 300_000));
+  const lenient = tokenContext({ leeway: 100 }, new ManualClock(context.clock.ms - 300_000));
   const old = AccessToken.create(lenient).sign();
   lenient.clock.advance(300 + 50);
   await AccessToken.decode(lenient, old);
   lenient.clock.advance(100);
-  await rejection(AccessToken.decode(lenient, old));
+  await tokenRefusal(AccessToken.decode(lenient, old));
 });
 
 test('checkExp: a missing claim and a passed claim have their own messages; leeway applies', () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   assert.throws(() => token.checkExp('refresh_exp'), /Token has no 'refresh_exp' claim/);
   token.set('refresh_exp', Math.floor(context.clock.ms / 1000));
   assert.throws(() => token.checkExp('refresh_exp'), /Token 'refresh_exp' claim has expired/);
-  const lenient = contextWith({ leeway: 1 }, context.clock);
+  const lenient = tokenContext({ leeway: 1 }, context.clock);
   const other = AccessToken.create(lenient);
   other.set('refresh_exp', Math.floor(context.clock.ms / 1000));
   other.checkExp('refresh_exp');
 });
 
 test('verify runs Simple JWT checks in order: exp, id, type', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const now = Math.floor(context.clock.ms / 1000);
   const sign = (payload: Record<string, unknown>) => context.backend.encode(payload);
-  assert.equal((await rejection(AccessToken.decode(context, sign({ token_type: 'access', jti: 'x' })))).message, "Token has no 'exp' claim");
-  assert.equal((await rejection(AccessToken.decode(context, sign({ token_type: 'access', exp: now + 5 })))).message, 'Token has no id');
-  assert.equal((await rejection(AccessToken.decode(context, sign({ exp: now + 5, jti: 'x' })))).message, 'Token has no type');
-  assert.equal((await rejection(AccessToken.decode(context, sign({ token_type: 'refresh', exp: now + 5, jti: 'x' })))).message, 'Token has wrong type');
-  assert.equal((await rejection(AccessToken.decode(context, sign({ token_type: 'refresh', exp: now, jti: 'x' })))).message, 'Token is expired');
-  assert.equal((await rejection(AccessToken.decode(context, 'garbage'))).message, 'Token is invalid');
+  assert.equal((await tokenRefusal(AccessToken.decode(context, sign({ token_type: 'access', jti: 'x' })))).message, "Token has no 'exp' claim");
+  assert.equal((await tokenRefusal(AccessToken.decode(context, sign({ token_type: 'access', exp: now + 5 })))).message, 'Token has no id');
+  assert.equal((await tokenRefusal(AccessToken.decode(context, sign({ exp: now + 5, jti: 'x' })))).message, 'Token has no type');
+  assert.equal((await tokenRefusal(AccessToken.decode(context, sign({ token_type: 'refresh', exp: now + 5, jti: 'x' })))).message, 'Token has wrong type');
+  assert.equal((await tokenRefusal(AccessToken.decode(context, sign({ token_type: 'refresh', exp: now, jti: 'x' })))).message, 'Token is expired');
+  assert.equal((await tokenRefusal(AccessToken.decode(context, 'garbage'))).message, 'Token is invalid');
 });
 
 test('null type and id claims turn those checks and claims off', async () => {
-  const context = contextWith({ tokenTypeClaim: null, jtiClaim: null });
+  const context = tokenContext({ tokenTypeClaim: null, jtiClaim: null });
   const token = AccessToken.create(context);
   assert.deepEqual(Object.keys(token.payload), ['exp', 'iat']);
   const decoded = await RefreshToken.decode(context, token.sign());
@@ -112,24 +93,24 @@ test('null type and id claims turn those checks and claims off', async () => {
 });
 
 test('decode with verify false skips every check', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const signed = context.backend.encode({ token_type: 'other', exp: 1 });
   const token = await AccessToken.decode(context, signed, { verify: false });
   assert.equal(token.payload.exp, 1);
 });
 
 test('forUser writes the user id as a string and, with checkRevokeToken, the MD5 of the password hash', () => {
-  const context = contextWith({ checkRevokeToken: true, revokeTokenClaim: 'pwd' });
+  const context = tokenContext({ checkRevokeToken: true, revokeTokenClaim: 'pwd' });
   const token = RefreshToken.forUser(context, { id: 42, username: 'u', isActive: true, password: 'pbkdf2_sha256$1$s$h' });
   assert.equal(token.payload.user_id, '42');
   // hashlib.md5(b'pbkdf2_sha256$1$s$h').hexdigest().upper(), as Simple JWT computes it
   assert.equal(token.payload.pwd, '27D7BD28FC505A2C679C0B8F695CBCA5');
-  const byName = RefreshToken.forUser(contextWith({ userIdField: 'username' }), { id: 42, username: 'u', isActive: true });
+  const byName = RefreshToken.forUser(tokenContext({ userIdField: 'username' }), { id: 42, username: 'u', isActive: true });
   assert.equal(byName.payload.user_id, 'u');
 });
 
 test('accessToken copies every claim but type, exp, jti and iat, and counts exp from the refresh token\'s time', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const refresh = RefreshToken.forUser(context, { id: 7, username: 'u', isActive: true });
   refresh.set('tenant', 'acme');
   context.clock.advance(86400 * 3);
@@ -143,25 +124,25 @@ test('accessToken copies every claim but type, exp, jti and iat, and counts exp 
 });
 
 test('UntypedToken accepts any type but still needs exp and an id; a fresh one is already expired', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   for (const type of ['access', 'refresh', 'sliding', 'fake_type']) {
     const signed = context.backend.encode({ token_type: type, exp: Math.floor(context.clock.ms / 1000) + 10, jti: 'j' });
     await UntypedToken.decode(context, signed);
   }
   const fresh = UntypedToken.create(context);
   assert.equal(fresh.payload.token_type, 'untyped');
-  await rejection(UntypedToken.decode(context, fresh.sign()));
+  await tokenRefusal(UntypedToken.decode(context, fresh.sign()));
 });
 
 test('a token names its class: tokenClass and tokenClassName (Simple JWT\'s messages[].token_class)', () => {
-  const token = RefreshToken.create(contextWith());
+  const token = RefreshToken.create(tokenContext());
   assert.equal(token.tokenClass, RefreshToken);
   assert.equal(token.tokenClassName, 'RefreshToken');
   assert.equal(token.tokenClass.tokenType, 'refresh');
 });
 
 test('get, set, has and delete read and change the payload', () => {
-  const token = AccessToken.create(contextWith());
+  const token = AccessToken.create(tokenContext());
   assert.equal(token.has('scope'), false);
   assert.equal(token.get('scope'), undefined);
   token.set('scope', 'read');
@@ -175,18 +156,18 @@ test('get, set, has and delete read and change the payload', () => {
 });
 
 test('setJti writes a fresh 32-hex id each call, and nothing when jtiClaim is null', () => {
-  const token = AccessToken.create(contextWith());
+  const token = AccessToken.create(tokenContext());
   const first = token.payload.jti;
   token.setJti();
   assert.match(String(token.payload.jti), /^[0-9a-f]{32}$/);
   assert.notEqual(token.payload.jti, first);
-  const idless = AccessToken.create(contextWith({ jtiClaim: null }));
+  const idless = AccessToken.create(tokenContext({ jtiClaim: null }));
   idless.setJti();
   assert.deepEqual(Object.keys(idless.payload), ['token_type', 'exp', 'iat']);
 });
 
 test('setExp and setIat take a claim, a time and a lifetime', () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   const at = new Date(Date.UTC(2030, 0, 1));
   token.setExp('renew_until', at, 60);
@@ -200,7 +181,7 @@ test('setExp and setIat take a claim, a time and a lifetime', () => {
 });
 
 test('checkExp: a non-numeric or non-finite claim is "Token is invalid"; it accepts an explicit time', () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   for (const value of ['9999999999', null, Infinity, NaN, [1]]) {
     token.set('exp', value);
@@ -213,7 +194,7 @@ test('checkExp: a non-numeric or non-finite claim is "Token is invalid"; it acce
 });
 
 test('a fractional exp a little after now is still valid; one at now - leeway is expired', () => {
-  const context = contextWith({ leeway: 2 });
+  const context = tokenContext({ leeway: 2 });
   const token = AccessToken.create(context);
   token.set('exp', context.clock.ms / 1000 - 1.5);
   token.checkExp();
@@ -237,7 +218,7 @@ test('createToken refuses a class with a negative or non-numeric lifetime; 0 is 
   class Instant extends Token {
     static override readonly tokenType = 'instant';
   }
-  const context = contextWith();
+  const context = tokenContext();
   assert.throws(() => Negative.create(context), { message: 'Cannot create token with no type or lifetime' });
   assert.throws(() => NotANumber.create(context), { message: 'Cannot create token with no type or lifetime' });
   const instant = Instant.create(context);
@@ -247,12 +228,12 @@ test('createToken refuses a class with a negative or non-numeric lifetime; 0 is 
 
 test('a class without a type cannot decode tokens either', async () => {
   class Nameless extends Token {}
-  const context = contextWith();
+  const context = tokenContext();
   await assert.rejects(Nameless.decode(context, AccessToken.create(context).sign()), { message: 'Cannot create token with no type or lifetime' });
 });
 
 test('forUser names the missing id field; an id of 0 is an id', () => {
-  const context = contextWith();
+  const context = tokenContext();
   for (const id of [undefined, null]) {
     assert.throws(() => AccessToken.forUser(context, { id: id as unknown as number, username: 'u', isActive: true }), {
       name: 'TypeError',
@@ -264,33 +245,33 @@ test('forUser names the missing id field; an id of 0 is an id', () => {
 
 test('forUser adds the fingerprint only with checkRevokeToken, and uses a given fingerprint function', () => {
   const user = { id: 1, username: 'u', isActive: true, password: 'x' };
-  const plain = AccessToken.forUser(contextWith(), user);
+  const plain = AccessToken.forUser(tokenContext(), user);
   assert.equal('hash_password' in plain.payload, false);
-  const context = contextWith({ checkRevokeToken: true });
+  const context = tokenContext({ checkRevokeToken: true });
   assert.equal(AccessToken.forUser(context, user, (u) => `fp:${u.username}`).payload.hash_password, 'fp:u');
   assert.match(String(AccessToken.forUser(context, user).payload.hash_password), /^[0-9A-F]{32}$/);
 });
 
 test('decode: an expired verdict of the backend is ExpiredTokenError, any other backend verdict "Token is invalid"', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const expired = AccessToken.create(context);
   expired.set('exp', context.clock.seconds() - 1);
-  const error = await rejection(AccessToken.decode(context, expired.sign()));
+  const error = await tokenRefusal(AccessToken.decode(context, expired.sign()));
   assert.ok(error instanceof ExpiredTokenError);
-  const invalid = await rejection(AccessToken.decode(context, 'a.b.c'));
+  const invalid = await tokenRefusal(AccessToken.decode(context, 'a.b.c'));
   assert.equal(invalid.message, 'Token is invalid');
   assert.ok(!(invalid instanceof ExpiredTokenError));
 });
 
 test('decode passes an error that is not the backend\'s verdict on as it is', async () => {
   const outage = new Error('key server down');
-  const base = contextWith();
+  const base = tokenContext();
   const context: TokenContext = { ...base, backend: { ...base.backend, decode: () => Promise.reject(outage) } };
   await assert.rejects(AccessToken.decode(context, 'a.b.c'), (error) => error === outage);
 });
 
 test('decode asks the verified-token cache with the clock\'s time and the leeway in milliseconds', async () => {
-  const base = contextWith({ leeway: 7 });
+  const base = tokenContext({ leeway: 7 });
   const asked: [string, number, number][] = [];
   const cache = {
     get: (token: string, nowMs: number, leewayMs: number) => {
@@ -306,7 +287,7 @@ test('decode asks the verified-token cache with the clock\'s time and the leeway
 });
 
 test('outstandingRecord: jti, user id as a string (null when unusable), the signed string, creation time and flush time', () => {
-  const context = contextWith({ leeway: 5 });
+  const context = tokenContext({ leeway: 5 });
   const token = RefreshToken.forUser(context, { id: 7, username: 'u', isActive: true });
   const record = token.outstandingRecord('signed.jwt');
   assert.deepEqual(record, {
@@ -321,11 +302,11 @@ test('outstandingRecord: jti, user id as a string (null when unusable), the sign
     if (value !== undefined) other.set('user_id', value);
     assert.equal(other.outstandingRecord('s').userId, expected, JSON.stringify(value));
   }
-  assert.equal(RefreshToken.create(contextWith({ jtiClaim: null })).outstandingRecord('s').jti, '');
+  assert.equal(RefreshToken.create(tokenContext({ jtiClaim: null })).outstandingRecord('s').jti, '');
 });
 
 test('sign signs the payload as it is now, each call again', async () => {
-  const context = contextWith();
+  const context = tokenContext();
   const token = AccessToken.create(context);
   const first = token.sign();
   token.set('scope', 'read');
