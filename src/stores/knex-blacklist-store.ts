@@ -10,7 +10,7 @@ import { ServiceUnavailableError } from '../errors.js';
 import type { BlacklistStore, OutstandingToken, OutstandingTokenRow } from './blacklist-store.js';
 import { blacklistStatements, type BlacklistStatements } from './blacklist-statements.js';
 import { runStatement, type PgStatement } from './pg-statement.js';
-import { coalescerFor, type BatchingOptions, type StatementCoalescer } from './statement-coalescer.js';
+import { batchedStatement, type BatchingOptions } from './statement-coalescer.js';
 
 /** Options of {@link KnexBlacklistStore}. */
 export interface KnexBlacklistStoreOptions {
@@ -92,8 +92,10 @@ export class KnexBlacklistStore implements BlacklistStore {
   readonly #blacklisted: string;
   readonly #clock: Clock;
   readonly #sql: BlacklistStatements;
-  readonly #rotations: StatementCoalescer<Rotation, boolean> | undefined;
-  readonly #lookups: StatementCoalescer<string, boolean> | undefined;
+  /** A rotation with a successor, alone or in a batch (`rotationBatching`). */
+  readonly #rotateWithSuccessor: (rotation: Rotation) => Promise<boolean>;
+  /** The blacklist check, alone or in a batch (`lookupBatching`). */
+  readonly #checkBlacklisted: (jti: string) => Promise<boolean>;
 
   constructor(knex: Knex, options: KnexBlacklistStoreOptions = {}) {
     this.#knex = knex;
@@ -101,14 +103,15 @@ export class KnexBlacklistStore implements BlacklistStore {
     this.#blacklisted = tableOption('blacklistedTable', options.blacklistedTable ?? 'token_blacklist_blacklistedtoken');
     this.#clock = options.clock ?? systemClock;
     this.#sql = blacklistStatements(this.#outstanding, this.#blacklisted);
-    this.#rotations = coalescerFor(
-      'KnexBlacklistStore',
-      'rotationBatching',
-      options.rotationBatching,
-      (rotations: Rotation[]) => this.#rotateMany(rotations),
-      (rotation) => rotation.consumed.jti,
-    );
-    this.#lookups = coalescerFor('KnexBlacklistStore', 'lookupBatching', options.lookupBatching, (jtis: string[]) => this.#blacklistedAmong(jtis));
+    this.#rotateWithSuccessor = batchedStatement('KnexBlacklistStore', 'rotationBatching', options.rotationBatching, {
+      one: (rotation) => this.#consume(this.#sql.rotate, rotation.consumed, rotation.issued),
+      many: (rotations) => this.#rotateMany(rotations),
+      key: (rotation) => rotation.consumed.jti,
+    });
+    this.#checkBlacklisted = batchedStatement('KnexBlacklistStore', 'lookupBatching', options.lookupBatching, {
+      one: (jti) => this.#isBlacklisted(jti),
+      many: (jtis) => this.#blacklistedAmong(jtis),
+    });
   }
 
   /** Rejects, naming the fix, when a table is missing or the database cannot be reached (`jwt.ready()`). */
@@ -152,8 +155,7 @@ export class KnexBlacklistStore implements BlacklistStore {
    */
   async rotate(consumed: OutstandingToken, issued: OutstandingToken | null): Promise<boolean> {
     if (issued === null) return this.#consume(this.#sql.blacklist, consumed, null);
-    if (this.#rotations === undefined) return this.#consume(this.#sql.rotate, consumed, issued);
-    return this.#rotations.run({ consumed, issued });
+    return this.#rotateWithSuccessor({ consumed, issued });
   }
 
   /**
@@ -165,7 +167,7 @@ export class KnexBlacklistStore implements BlacklistStore {
    */
   async isBlacklisted(jti: string): Promise<boolean> {
     if (!isStorableText(jti)) return false;
-    return this.#run(() => (this.#lookups === undefined ? this.#isBlacklisted(jti) : this.#lookups.run(jti)));
+    return this.#run(() => this.#checkBlacklisted(jti));
   }
 
   async #isBlacklisted(jti: string): Promise<boolean> {
@@ -173,9 +175,8 @@ export class KnexBlacklistStore implements BlacklistStore {
     return result.rows[0]?.blacklisted === true;
   }
 
-  /** A batch of checks (see `lookupBatching`): alone, the single statement; together, one `= any(...)`. */
+  /** Several checks in one `= any(...)` statement (see `lookupBatching`). */
   async #blacklistedAmong(jtis: string[]): Promise<boolean[]> {
-    if (jtis.length === 1) return [await this.#isBlacklisted(jtis[0]!)];
     const { rows } = await runStatement<{ jti: string }>(this.#knex, this.#sql.blacklistedAmong, [jtis]);
     const blacklisted = new Set(rows.map((row) => row.jti));
     return jtis.map((jti) => blacklisted.has(jti));
@@ -364,15 +365,14 @@ export class KnexBlacklistStore implements BlacklistStore {
   }
 
   /**
-   * A batch of rotations (see `rotationBatching`): alone, the single statement; together, one
-   * `rotateMany` statement. A rotation that statement could not settle (its consumed token was
-   * being recorded by a concurrent call), and every rotation of a batch whose statement failed (an
-   * outage, a deleted user's foreign key, two batches deadlocking), runs again on its own through
-   * {@link #consume}, which knows what each failure means.
+   * Several rotations in one `rotateMany` statement (see `rotationBatching`). A rotation that
+   * statement could not settle (its consumed token was being recorded by a concurrent call), and
+   * every rotation of a batch whose statement failed (an outage, a deleted user's foreign key, two
+   * batches deadlocking), runs again on its own through {@link #consume}, which knows what each
+   * failure means.
    */
   async #rotateMany(rotations: Rotation[]): Promise<Array<boolean | Promise<boolean>>> {
     const alone = (rotation: Rotation) => this.#consume(this.#sql.rotate, rotation.consumed, rotation.issued);
-    if (rotations.length === 1) return [alone(rotations[0]!)];
     const columns = (token: OutstandingToken) => outstandingValues(token, false);
     const consumed = rotations.map((rotation) => columns(rotation.consumed));
     const issued = rotations.map((rotation) => columns(rotation.issued));

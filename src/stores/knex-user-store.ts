@@ -11,7 +11,7 @@ import { DJANGO_DEFAULT_ITERATIONS, makeDjangoPassword, verifyDjangoPassword } f
 import type { AuthUser, Credentials, UserStore } from './user-store.js';
 import { hidePasswordHash } from './user-store.js';
 import { checkTables, withMigrationHint } from './check-tables.js';
-import { coalescerFor, type BatchingOptions, type StatementCoalescer } from './statement-coalescer.js';
+import { batchedStatement, type BatchingOptions } from './statement-coalescer.js';
 
 /** Options of {@link KnexUserStore}. */
 export interface KnexUserStoreOptions {
@@ -145,7 +145,8 @@ export class KnexUserStore implements UserStore {
   readonly #statements = new Map<string, PgStatement>();
   readonly #updateLastLogin: PgStatement;
   readonly #byIds: PgStatement;
-  readonly #lookups: StatementCoalescer<number, UserRow | undefined> | undefined;
+  /** The lookup by id, alone or in a batch (`lookupBatching`). */
+  readonly #findById: (id: number) => Promise<UserRow | undefined>;
 
   constructor(knex: Knex, options: KnexUserStoreOptions = {}) {
     const table = options.table ?? 'auth_user';
@@ -169,7 +170,10 @@ export class KnexUserStore implements UserStore {
     this.#updateLastLogin = pgStatement(`update ${quoteTable(table)} set last_login = $2 where id = $1`);
     this.#dummyHash = `pbkdf2_sha256$${iterations}$dummysaltdummysalt0000$${Buffer.alloc(32).toString('base64')}`;
     this.#byIds = pgStatement(`select * from ${quoteTable(table)} where id = any($1::integer[])`);
-    this.#lookups = coalescerFor('KnexUserStore', 'lookupBatching', options.lookupBatching, (ids: number[]) => this.#selectByIds(ids));
+    this.#findById = batchedStatement('KnexUserStore', 'lookupBatching', options.lookupBatching, {
+      one: (id) => this.#selectOneById(id),
+      many: (ids) => this.#selectByIds(ids),
+    });
   }
 
   /**
@@ -291,7 +295,7 @@ export class KnexUserStore implements UserStore {
   }
 
   async #selectById(id: number): Promise<UserRow | undefined> {
-    return this.#run(() => (this.#lookups === undefined ? this.#selectOneById(id) : this.#lookups.run(id)));
+    return this.#run(() => this.#findById(id));
   }
 
   async #selectOneById(id: number): Promise<UserRow | undefined> {
@@ -299,9 +303,8 @@ export class KnexUserStore implements UserStore {
     return rows[0];
   }
 
-  /** A batch of lookups by id (see `lookupBatching`): alone, the single statement; together, one `= any(...)`. */
+  /** Several lookups by id in one `= any(...)` statement (see `lookupBatching`). */
   async #selectByIds(ids: number[]): Promise<Array<UserRow | undefined>> {
-    if (ids.length === 1) return [await this.#selectOneById(ids[0]!)];
     const { rows } = await runStatement<UserRow>(this.#knex, this.#byIds, [ids]);
     const byId = new Map(rows.map((row) => [String(row.id), row]));
     return ids.map((id) => byId.get(String(id)));

@@ -120,27 +120,46 @@ export interface BatchingOptions {
   maxBatch?: number;
 }
 
+/** A kind of statement that can run for one item or for several at once. */
+export interface BatchableStatement<Item, Result> {
+  /** One item's own statement (also what runs when batching is off, or a batch holds one item). */
+  one: (item: Item) => Promise<Result>;
+  /** Several items in one statement: one result, or a promise of one, per item, in order. */
+  many: (items: Item[]) => Promise<Array<Result | PromiseLike<Result>>>;
+  /** Items with equal keys go in different batches (see {@link StatementCoalescerOptions}). */
+  key?: (item: Item) => string;
+}
+
+const BATCHING_DEFAULTS: Required<BatchingOptions> = { maxInFlight: 2, maxBatch: 256 };
+
 /**
- * The coalescer a store's `...Batching` option asks for; undefined for `false`.
+ * Runs `statement` as a store's `...Batching` option asks: `one` per item when it is `false`,
+ * else through a {@link StatementCoalescer}, with `one` for a batch of a single item.
  *
  * @throws TypeError naming the option when a limit is not a positive integer.
  * @example
- * this.#lookups = coalescerFor('KnexUserStore', 'lookupBatching', options.lookupBatching, (ids) => this.#selectByIds(ids));
+ * this.#findById = batchedStatement('KnexUserStore', 'lookupBatching', options.lookupBatching, {
+ *   one: (id) => this.#selectOneById(id),
+ *   many: (ids) => this.#selectByIds(ids),
+ * });
  */
-export function coalescerFor<Item, Result>(
+export function batchedStatement<Item, Result>(
   owner: string,
   option: string,
   value: false | BatchingOptions | undefined,
-  send: (items: Item[]) => Promise<Array<Result | PromiseLike<Result>>>,
-  key?: (item: Item) => string,
-): StatementCoalescer<Item, Result> | undefined {
-  if (value === false) return undefined;
+  statement: BatchableStatement<Item, Result>,
+): (item: Item) => Promise<Result> {
+  if (value === false) return statement.one;
   const limit = (name: keyof BatchingOptions) => {
-    const given = value?.[name] ?? 2 ** (name === 'maxBatch' ? 8 : 1);
+    const given = value?.[name] ?? BATCHING_DEFAULTS[name];
     if (!Number.isSafeInteger(given) || given < 1) {
       throw new TypeError(`${owner}: option "${option}.${name}" must be a positive integer, got ${String(given)}`);
     }
     return given;
   };
-  return new StatementCoalescer(send, { maxInFlight: limit('maxInFlight'), maxBatch: limit('maxBatch'), ...(key ? { key } : {}) });
+  const coalescer = new StatementCoalescer<Item, Result>(
+    async (items) => (items.length === 1 ? [statement.one(items[0]!)] : statement.many(items)),
+    { maxInFlight: limit('maxInFlight'), maxBatch: limit('maxBatch'), ...(statement.key ? { key: statement.key } : {}) },
+  );
+  return (item) => coalescer.run(item);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatementCoalescer } from '../../src/stores/statement-coalescer.js';
+import { StatementCoalescer, batchedStatement } from '../../src/stores/statement-coalescer.js';
 
 /** A `send` whose batches the test releases by hand, recording what each batch held. */
 function manualSender() {
@@ -143,5 +143,41 @@ describe('StatementCoalescer', () => {
       key: (item: string) => item,
     });
     assert.deepEqual(await Promise.all([coalescer.run('slow'), coalescer.run('quick')]), ['redone', 'fast']);
+  });
+});
+
+describe('batchedStatement', () => {
+  /** A statement that records which of its two forms ran, and with what. */
+  function recording() {
+    const calls: string[] = [];
+    return {
+      calls,
+      statement: {
+        one: async (item: string) => (calls.push(`one:${item}`), `1:${item}`),
+        many: async (items: string[]) => (calls.push(`many:${items.join(',')}`), items.map((item) => `n:${item}`)),
+      },
+    };
+  }
+
+  it('runs one statement per item when batching is off', async () => {
+    const { calls, statement } = recording();
+    const run = batchedStatement('Store', 'lookupBatching', false, statement);
+    assert.deepEqual(await Promise.all([run('a'), run('b')]), ['1:a', '1:b']);
+    assert.deepEqual(calls, ['one:a', 'one:b']);
+  });
+
+  it("runs a lone item's own statement, and several items' shared one", async () => {
+    const { calls, statement } = recording();
+    const run = batchedStatement('Store', 'lookupBatching', {}, statement);
+    assert.equal(await run('a'), '1:a');
+    assert.deepEqual(await Promise.all([run('b'), run('c')]), ['n:b', 'n:c']);
+    assert.deepEqual(calls, ['one:a', 'many:b,c']);
+  });
+
+  it('names the owner and the option when a limit is not a positive integer', () => {
+    assert.throws(() => batchedStatement('Store', 'lookupBatching', { maxBatch: 0 }, recording().statement), {
+      name: 'TypeError',
+      message: 'Store: option "lookupBatching.maxBatch" must be a positive integer, got 0',
+    });
   });
 });
