@@ -84,7 +84,7 @@ interface Case {
 }
 const bearer = (path: string, token: string): Request => ({ method: 'GET', path, token });
 const post = (path: string, body: object): Request => ({ method: 'POST', path, body: JSON.stringify(body) });
-const allCases: Case[] = [
+const baseCases: Case[] = [
   { name: 'GET unauthenticated route', reference: { method: 'GET', path: '/api/ping/' }, knex: { config: 'tsoa-public', request: { method: 'GET', path: '/api/public' } } },
   {
     name: 'access token, user from the database',
@@ -92,23 +92,12 @@ const allCases: Case[] = [
     knex: { config: 'access-user', request: bearer('/api/me', ours.access) },
     memory: { config: 'access-user-cached', request: bearer('/api/me', ours.access) },
   },
-  {
-    // The same, every statement on its own, as before statements were coalesced.
-    name: 'access token, user from the database, no batching',
-    reference: bearer('/api/me/', reference.access),
-    knex: { config: 'access-user-unbatched', request: bearer('/api/me', ours.access) },
-  },
   { name: 'access token, stateless', reference: bearer('/api/me-stateless/', reference.access), knex: { config: 'access-stateless', request: bearer('/api/me', ours.access) } },
   {
     name: 'sliding token (blacklist + user)',
     reference: bearer('/api/me-sliding/', reference.sliding),
     knex: { config: 'sliding-blacklist-db', request: bearer('/api/me/sliding', ours.sliding) },
     memory: { config: 'sliding-blacklist-memory', request: bearer('/api/me/sliding', ours.sliding) },
-  },
-  {
-    name: 'sliding token (blacklist + user), no batching',
-    reference: bearer('/api/me-sliding/', reference.sliding),
-    knex: { config: 'sliding-blacklist-db-unbatched', request: bearer('/api/me/sliding', ours.sliding) },
   },
   { name: 'POST /token/verify', reference: post('/api/token/verify/', { token: reference.access }), knex: { config: 'verify', request: post('/api/token/verify', { token: ours.access }) } },
   {
@@ -118,18 +107,22 @@ const allCases: Case[] = [
     memory: { config: 'refresh-rotate-memory', request: { method: 'POST', path: '/api/token/refresh', refreshFile: 'ours' } },
   },
   {
-    // The same, each rotation its own statement and commit, as before rotations were coalesced.
-    name: 'POST /token/refresh, rotation + blacklist, no batching',
-    reference: { method: 'POST', path: '/api/token/refresh/', refreshFile: 'reference' },
-    knex: { config: 'refresh-rotate-unbatched', request: { method: 'POST', path: '/api/token/refresh', refreshFile: 'ours' } },
-  },
-  {
     name: `POST /token (PBKDF2 ${iterations.toLocaleString('en')})`,
     reference: post('/api/token/', { username: 'alice', password: 'alice-password' }),
     knex: { config: 'obtain', request: post('/api/token', { username: 'alice', password: 'alice-password' }) },
     connections: 4,
   },
 ];
+/**
+ * The database cases again with every statement on its own (lookupBatching and rotationBatching
+ * false: the server's `-unbatched` configurations), as before statements were coalesced.
+ */
+const UNBATCHED: readonly Config[] = ['access-user', 'sliding-blacklist-db', 'refresh-rotate'];
+const allCases: Case[] = baseCases.flatMap((c) =>
+  UNBATCHED.includes(c.knex.config)
+    ? [c, { name: `${c.name}, no batching`, reference: { ...c.reference }, knex: { ...c.knex, config: `${c.knex.config}-unbatched` as Config } }]
+    : [c],
+);
 const cases = allCases.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
 
 /** Tokens minted by the reference's own command (as its obtain view records them), in parallel. */
