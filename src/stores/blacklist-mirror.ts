@@ -376,26 +376,31 @@ export class BlacklistMirror implements BlacklistStore {
       let checksum = 0;
       let after = 0;
       let watermark = 0;
-      for (;;) {
-        const { rows } = await client.query<BatchRow>(this.#batchSql(false), [after, this.#batchSize]);
+      // Pipelined: the next batch is asked for as soon as a batch arrives (its first key is known
+      // then), so the database reads it while this one is decoded; one batch ahead at most.
+      let next: Promise<pg.QueryResult<BatchRow>> | undefined = this.#queryBatch(client, after);
+      while (next !== undefined) {
+        const batch = (await next).rows[0]!;
         progress();
-        const batch = rows[0]!;
+        next = undefined;
         if (batch.n === 0) break;
-        if (batch.hex !== null && HEX.test(batch.hex)) {
-          // Every jti of 32 bytes in this batch is 32 lowercase hex characters: decode them at once.
-          const bytes = Buffer.from(batch.hex, 'hex');
-          for (let offset = 0; offset < bytes.length; offset += 16) set.addBytes(bytes, offset);
+        const from = after;
+        after = Number(batch.last);
+        if (batch.n === this.#batchSize) next = this.#queryBatch(client, after);
+        const bytes = batch.hex === null ? EMPTY : lowercaseHex(batch.hex);
+        if (bytes !== undefined) {
+          // Every jti of 32 bytes in this batch is 32 lowercase hex characters: decoded at once.
+          set.addAll(bytes);
           for (const jti of batch.other ?? []) set.add(jti);
         } else {
-          // Rare: a 32-byte jti that is not lowercase hex. The same batch again, one string per jti.
-          const again = await client.query<BatchRow>(this.#batchSql(true), [after, this.#batchSize]);
+          // Rare: a 32-byte jti that is not lowercase hex. The same batch again, one string per jti
+          // (queued behind the next batch's statement, if one is out).
+          const again = await client.query<BatchRow>(this.#batchSql(true), [from, this.#batchSize]);
           progress();
           for (const jti of again.rows[0]!.other ?? []) set.add(jti);
         }
         checksum = addChecksum(checksum, Number(batch.sum));
-        after = Number(batch.last);
         watermark = Math.max(watermark, Number(batch.top));
-        if (batch.n < this.#batchSize) break;
       }
       const mark = this.#newMark();
       await client.query(`COMMIT; ${markSql(mark)}`);
@@ -476,6 +481,15 @@ export class BlacklistMirror implements BlacklistStore {
                      WHERE b.token_id > $1 AND o.id > $1 ORDER BY b.token_id LIMIT $2) batch`;
   }
 
+  /** Sends one batch's statement ahead; a failure is seen by the loop that awaits it. */
+  #queryBatch(client: pg.Client, after: number): Promise<pg.QueryResult<BatchRow>> {
+    const result = client.query<BatchRow>(this.#batchSql(false), [after, this.#batchSize]);
+    // If the load fails before it awaits this one (a decode, the retry of a batch), the rejection
+    // is not unhandled: the load's own error is what is reported.
+    result.catch(() => undefined);
+    return result;
+  }
+
   #onNotification(payload: string | undefined): void {
     const change = parseChange(payload);
     if (change === undefined) return;
@@ -525,8 +539,18 @@ export class BlacklistMirror implements BlacklistStore {
   }
 }
 
-/** Lowercase hex, nothing else. */
-const HEX = /^[0-9a-f]*$/;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The bytes of `text` when it is lowercase hex, else undefined. Node's hex decoder stops at the
+ * first character that is not a hex digit (so the length tells) and takes uppercase too (so the
+ * text must be its own lowercase: a jti in uppercase hex is another jti). Four times faster than a
+ * regular expression over the batch.
+ */
+function lowercaseHex(text: string): Uint8Array | undefined {
+  const bytes = Buffer.from(text, 'hex');
+  return bytes.length * 2 === text.length && text.toLowerCase() === text ? bytes : undefined;
+}
 
 interface BatchRow {
   n: number;

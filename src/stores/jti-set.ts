@@ -59,11 +59,42 @@ export class JtiSet {
   }
 
   /**
-   * Adds the jti whose 16 bytes start at `offset` in `bytes` (the hex decoded, most significant
-   * first): the bulk load decodes a batch of hex jtis at once and never makes a string per jti.
+   * Adds every jti of `bytes` (16 bytes each, the hex decoded, most significant first) and answers
+   * how many were not there: the bulk load's path, no string per jti. On a table of hundreds of
+   * MB nearly every insert misses the CPU's caches; the jtis go in groups of {@link GROUP}, whose
+   * home slots are all read first, so that their misses overlap instead of coming one by one
+   * (about twice as fast at 10 M).
    */
-  addBytes(bytes: Uint8Array, offset: number): boolean {
-    return this.#addWords(word(bytes, offset), word(bytes, offset + 4), word(bytes, offset + 8), word(bytes, offset + 12));
+  addAll(bytes: Uint8Array): number {
+    const count = bytes.length >>> 4;
+    if (count * 16 !== bytes.length) throw new RangeError('koa-simple-jwt: JtiSet.addAll takes whole jtis of 16 bytes');
+    if (this.#binary + count > this.#capacity * MAX_LOAD) this.#resize(capacityFor(this.#binary + count));
+    const slots = this.#slots;
+    const capacity = this.#capacity;
+    let added = 0;
+    let touched = 0;
+    for (let first = 0; first < count; first += GROUP) {
+      const size = Math.min(GROUP, count - first);
+      for (let k = 0; k < size; k += 1) {
+        const offset = (first + k) * 16;
+        const a = word(bytes, offset);
+        const b = word(bytes, offset + 4);
+        const c = word(bytes, offset + 8);
+        const d = word(bytes, offset + 12);
+        groupWords[k * 4] = a;
+        groupWords[k * 4 + 1] = b;
+        groupWords[k * 4 + 2] = c;
+        groupWords[k * 4 + 3] = d;
+        const home = hash(a, b, c, d) % capacity;
+        groupHomes[k] = home;
+        touched ^= slots[home * 4]!;
+      }
+      for (let k = 0; k < size; k += 1) {
+        if (this.#insertAbsent(groupHomes[k]!, groupWords[k * 4]!, groupWords[k * 4 + 1]!, groupWords[k * 4 + 2]!, groupWords[k * 4 + 3]!)) added += 1;
+      }
+    }
+    sink ^= touched;
+    return added;
   }
 
   /** Removes `jti`; true when it was there. */
@@ -111,6 +142,36 @@ export class JtiSet {
     this.#place(a, b, c, d);
     this.#binary += 1;
     return true;
+  }
+
+  /** One probe from `home`: true when the key was absent and is now in (the table has room). */
+  #insertAbsent(home: number, a: number, b: number, c: number, d: number): boolean {
+    if ((a | b | c | d) === 0) {
+      const had = this.#zero;
+      this.#zero = true;
+      return !had;
+    }
+    const slots = this.#slots;
+    const capacity = this.#capacity;
+    let slot = home;
+    for (;;) {
+      const i = slot * 4;
+      const s0 = slots[i]!;
+      const s1 = slots[i + 1]!;
+      const s2 = slots[i + 2]!;
+      const s3 = slots[i + 3]!;
+      if (s0 === a && s1 === b && s2 === c && s3 === d) return false;
+      if ((s0 | s1 | s2 | s3) === 0) {
+        slots[i] = a;
+        slots[i + 1] = b;
+        slots[i + 2] = c;
+        slots[i + 3] = d;
+        this.#binary += 1;
+        return true;
+      }
+      slot += 1;
+      if (slot === capacity) slot = 0;
+    }
   }
 
   /** The slot holding the key, or -1. */
@@ -201,6 +262,13 @@ const MIN_CAPACITY = 16;
 function capacityFor(entries: number): number {
   return Math.max(MIN_CAPACITY, Math.ceil(entries / TARGET_LOAD));
 }
+
+/** {@link JtiSet.addAll}'s group: its jtis' words and home slots, and what their reads gave. */
+const GROUP = 8;
+const groupWords = new Uint32Array(GROUP * 4);
+const groupHomes = new Float64Array(GROUP);
+/** Where the group reads go, so that the compiler keeps them. */
+let sink = 0;
 
 /** The words `parse` produced (module variables: no allocation per lookup). */
 let w0 = 0;

@@ -169,6 +169,39 @@ describe('BlacklistMirror', () => {
     }
   });
 
+  test('a connection lost mid-load, with the next batch already asked for, is retried and gets in sync', async () => {
+    // Uppercase jtis: every batch is read a second time as strings, queued behind the next batch's
+    // statement, so two statements are out when the connection dies.
+    const tokens = Array.from({ length: 8 }, () => record());
+    for (const token of tokens) await store.blacklist({ ...token, jti: token.jti.toUpperCase() });
+    await db.knex.raw('CREATE VIEW slow_blacklistedtoken AS SELECT * FROM token_blacklist_blacklistedtoken WHERE (SELECT pg_sleep(0.05) IS NOT NULL)');
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    const started = BlacklistMirror.start(store, { connection: db.connectionString, blacklistedTable: 'slow_blacklistedtoken', loadBatchSize: 1, reconnectDelayMs: 100 });
+    let mirror: BlacklistMirror | undefined;
+    try {
+      // Kill while the statement asked ahead runs, a batch's second read queued behind it: wait for
+      // a second read (`false AS hex`) to run once, then for a first read to run again.
+      const active = async () => {
+        const sql = "SELECT query FROM pg_stat_activity WHERE application_name = ? AND state = 'active'";
+        return ((await db.knex.raw(sql, [LISTENER_APPLICATION_NAME])).rows as Array<{ query: string }>).map((row) => row.query).join('');
+      };
+      await eventually(async () => (await active()).includes('false AS hex'));
+      await eventually(async () => (await active()).includes('= 32 AS hex'));
+      assert.equal(await killListeners(), 1);
+      mirror = await started;
+      await eventually(() => mirror!.state === 'in-sync', 10_000);
+      for (const token of tokens) assert.equal(await mirror.isBlacklisted(token.jti.toUpperCase()), true);
+      assert.equal(await mirror.isBlacklisted(tokens[0]!.jti), false, 'the lowercase twin is another jti');
+      assert.deepEqual(unhandled, [], 'the statement asked ahead fails with the connection, and that is handled');
+    } finally {
+      process.off('unhandledRejection', collect);
+      await (mirror ?? (await started)).close();
+      await db.knex.raw('DROP VIEW slow_blacklistedtoken');
+    }
+  });
+
   test('answers from the database when it cannot connect at start', async () => {
     const mirror = await BlacklistMirror.start(store, { connection: 'postgres://postgres@127.0.0.1:1/nowhere', reconnectDelayMs: 1000 });
     try {

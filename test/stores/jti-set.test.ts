@@ -48,18 +48,45 @@ describe('JtiSet', () => {
     assert.equal(set.delete(zero), true);
     assert.equal(set.has(zero), false);
     assert.equal(set.delete(zero), false);
-    assert.equal(set.addBytes(new Uint8Array(16), 0), true);
+    assert.equal(set.addAll(new Uint8Array(16)), 1);
     assert.equal(set.has(zero), true);
   });
 
-  test('addBytes adds the jti whose hex those bytes are', () => {
+  test('addAll adds the jtis whose hex those bytes are, and counts the new ones', () => {
     const set = new JtiSet();
     const jtis = [hex(), hex(), hex()];
-    const bytes = Buffer.from(jtis.join(''), 'hex');
-    for (let i = 0; i < jtis.length; i += 1) assert.equal(set.addBytes(bytes, i * 16), true);
+    assert.equal(set.addAll(Buffer.from(jtis.join(''), 'hex')), 3);
     for (const jti of jtis) assert.equal(set.has(jti), true);
-    assert.equal(set.addBytes(bytes, 16), false, 'already there');
+    assert.equal(set.addAll(Buffer.from(jtis[1]!, 'hex')), 0, 'already there');
+    assert.equal(set.addAll(new Uint8Array(0)), 0);
     assert.equal(set.size, 3);
+    assert.throws(() => set.addAll(new Uint8Array(20)), RangeError, 'a partial jti');
+    assert.equal(set.size, 3);
+  });
+
+  test('addAll takes a batch with repeats, the zero jti and more jtis than the table was sized for', () => {
+    const set = new JtiSet(10);
+    const jtis = Array.from({ length: 1_001 }, hex);
+    // Repeats inside one group of reads, across groups, and the zero jti (never a slot).
+    const batch = [...jtis, jtis[0]!, jtis[1]!, jtis[500]!, '0'.repeat(32), '0'.repeat(32)];
+    assert.equal(set.addAll(Buffer.from(batch.join(''), 'hex')), 1_002);
+    assert.equal(set.size, 1_002);
+    assert.ok(jtis.every((jti) => set.has(jti)));
+    assert.equal(set.has('0'.repeat(32)), true);
+    for (let i = 0; i < 1_000; i += 1) assert.equal(set.has(hex()), false);
+    // Grown once, for the whole batch (its repeats counted): within the 24 bytes per jti promised.
+    const perJti = set.tableBytes / set.size;
+    assert.ok(perJti <= 24 && perJti >= 16 / 0.85, `bytes per jti ${perJti}`);
+  });
+
+  test('addAll places colliding jtis of one group past each other (a table far too small to avoid collisions)', () => {
+    const set = new JtiSet();
+    const jtis = Array.from({ length: 13 }, hex);
+    assert.equal(set.addAll(Buffer.from(jtis.join(''), 'hex')), 13);
+    assert.ok(jtis.every((jti) => set.has(jti)));
+    for (const jti of jtis.slice(0, 6)) assert.equal(set.delete(jti), true);
+    assert.ok(jtis.slice(6).every((jti) => set.has(jti)), 'the others are still found after the deletions');
+    assert.equal(set.size, 7);
   });
 
   test('grows from empty to 200,000 jtis, finding every one and none other', () => {
