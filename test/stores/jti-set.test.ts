@@ -96,8 +96,54 @@ describe('JtiSet', () => {
     assert.equal(set.size, jtis.length);
     assert.ok(jtis.every((jti) => set.has(jti)));
     for (let i = 0; i < 10_000; i += 1) assert.equal(set.has(hex()), false);
+    while (set.migrate(1_000));
     const perJti = set.tableBytes / set.size;
     assert.ok(perJti <= 16 / 0.68 + 0.01 && perJti >= 16 / 0.85, `bytes per jti ${perJti}`);
+  });
+
+  test('grows a step at a time: the add that fills the table starts a resize, and each change or migrate() moves some slots', () => {
+    const set = new JtiSet(10_000);
+    const jtis = Array.from({ length: 11_333 }, hex);
+    for (const jti of jtis) set.add(jti);
+    const before = set.tableBytes;
+    assert.equal(set.resizing, false, 'room for 13 % more than it was sized for');
+    const extra = hex();
+    set.add(extra);
+    assert.equal(set.resizing, true, 'one add does not rehash 11,000 jtis');
+    assert.ok(set.tableBytes > before * 2, 'the old table is kept while its slots move');
+    assert.ok([...jtis, extra].every((jti) => set.has(jti)), 'found in either table meanwhile');
+    assert.equal(set.migrate(100), true, 'a small step leaves some to move');
+    while (set.migrate(100));
+    assert.equal(set.resizing, false);
+    assert.equal(set.size, jtis.length + 1);
+    assert.ok([...jtis, extra].every((jti) => set.has(jti)));
+    assert.ok(set.tableBytes / set.size <= 16 / 0.68 + 0.01, `bytes per jti ${set.tableBytes / set.size}`);
+  });
+
+  test('agrees with a Set while resizes are under way (adds, deletes, steps of every size, crowded clusters)', () => {
+    const random = seeded(19);
+    const keys = Array.from({ length: 3_000 }, (_, i) => (i === 0 ? '0'.repeat(32) : hex()));
+    for (let round = 0; round < 6; round += 1) {
+      const set = new JtiSet();
+      const model = new Set<string>();
+      let resized = 0;
+      // Grow towards all the keys, then delete most of them (shrinking), then grow again.
+      for (const addShare of [0.8, 0.2, 0.7]) {
+        for (let step = 0; step < 6_000; step += 1) {
+          const key = keys[Math.floor(random() * keys.length)]!;
+          if (random() < addShare) assert.equal(set.add(key), !model.has(key) && !!model.add(key));
+          else assert.equal(set.delete(key), model.delete(key));
+          if (set.resizing) resized += 1;
+          if (random() < 0.01) set.migrate(Math.floor(random() * 64));
+          if (step % 500 === 0) {
+            for (const k of keys) assert.equal(set.has(k), model.has(k), `round ${round} step ${step}`);
+            assert.equal(set.size, model.size);
+          }
+        }
+      }
+      assert.ok(resized > 100, `resizes were under way during ${resized} changes`);
+      for (const k of keys) assert.equal(set.has(k), model.has(k));
+    }
   });
 
   test('sized for its expected count, loading it does not grow the table', () => {
@@ -108,6 +154,7 @@ describe('JtiSet', () => {
     assert.ok(bytes / set.size <= 16 / 0.75 + 0.01, `at most 21.3 bytes per jti once loaded: ${bytes / set.size}`);
     for (let i = 0; i < 6_000; i += 1) set.add(hex());
     assert.equal(set.tableBytes, bytes, 'room for 12 % more before it grows');
+    assert.equal(set.resizing, false);
   });
 
   test('agrees with a Set through random adds and deletes in a crowded small table (collisions, wrap-around, backward shift, shrinking)', () => {
@@ -136,6 +183,7 @@ describe('JtiSet', () => {
     for (const jti of jtis) set.add(jti);
     const full = set.tableBytes;
     for (const jti of jtis.slice(0, 95_000)) assert.equal(set.delete(jti), true);
+    while (set.migrate(1_000));
     assert.ok(set.tableBytes < full / 4, `${set.tableBytes} of ${full}`);
     assert.equal(set.size, 5000);
     assert.ok(jtis.slice(95_000).every((jti) => set.has(jti)));
