@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { normaliseMountPrefix } from '../openapi/mount-prefix.js';
+import { cacheableDocument, sendCacheableDocument, type CacheableDocument } from './cacheable-document.js';
 import { instanceFrom } from './instance-context.js';
 import type { Context, Middleware } from 'koa';
 import type { JwkSet } from '../keys/public-jwk.js';
@@ -13,16 +13,6 @@ export interface JwksRouteOptions {
    * them (`jwt.settings.jwksMaxAge`): a `createSimpleJwt(...)` result.
    */
   jwt: { readonly jwkSet: JwkSet; readonly settings: { readonly jwksMaxAge: number; readonly keyResolver?: unknown } };
-}
-
-interface Rendered {
-  readonly body: string;
-  readonly etag: string;
-}
-
-function render(set: JwkSet): Rendered {
-  const body = JSON.stringify(set);
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 /**
@@ -46,26 +36,17 @@ export function jwksRoute(options: JwksRouteOptions): Middleware {
   }
   // A set is fixed for its instance's life (keys change with a restart): serialised once. With a
   // keyResolver, the set is the request's tenant's (jwt.middleware() attached its instance).
-  const fixed = options.jwt.settings.keyResolver === undefined ? render(set) : undefined;
-  const perTenant = new WeakMap<JwkSet, Rendered>();
-  const tenantSet = (ctx: Context): Rendered => {
+  const fixed = options.jwt.settings.keyResolver === undefined ? cacheableDocument(set) : undefined;
+  const perTenant = new WeakMap<JwkSet, CacheableDocument>();
+  const tenantSet = (ctx: Context): CacheableDocument => {
     const own = instanceFrom(ctx).jwkSet;
     let rendered = perTenant.get(own);
-    if (rendered === undefined) perTenant.set(own, (rendered = render(own)));
+    if (rendered === undefined) perTenant.set(own, (rendered = cacheableDocument(own)));
     return rendered;
   };
   const cacheControl = `public, max-age=${Math.floor(maxAge)}`;
   return async function jwks(ctx, next) {
     if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    const { body, etag } = fixed ?? tenantSet(ctx);
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', cacheControl);
-    ctx.status = 200;
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = 'application/jwk-set+json';
-    ctx.body = body;
+    sendCacheableDocument(ctx, fixed ?? tenantSet(ctx), cacheControl, 'application/jwk-set+json');
   };
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { normaliseMountPrefix } from '../openapi/mount-prefix.js';
+import { cacheableDocument, sendCacheableDocument } from './cacheable-document.js';
 import type { Middleware } from 'koa';
 import type { OpenApiDocument } from '../openapi/open-api-types.js';
 
@@ -25,18 +25,9 @@ export function openApiRoute(options: OpenApiRouteOptions): Middleware {
   if (typeof options.document !== 'object' || options.document === null || typeof options.document.openapi !== 'string') {
     throw new TypeError('openApiRoute: document must be an OpenAPI document (an object with an "openapi" field)');
   }
-  const body = JSON.stringify(options.document);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const document = cacheableDocument(options.document);
   return async function openApi(ctx, next) {
     if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.status = 200;
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = 'application/json';
-    ctx.body = body;
+    sendCacheableDocument(ctx, document, 'no-cache', 'application/json');
   };
 }
