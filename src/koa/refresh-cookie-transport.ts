@@ -75,7 +75,8 @@ function takeTokenFromCookie(ctx: Context, cookie: RefreshCookieSettings, field:
   // `signed: false`: an app with `app.keys` would otherwise look for a signature cookie.
   const sent = ctx.cookies.get(cookie.name, { signed: false });
   if (!sent) return false;
-  const body = ctx.request.body ?? {};
+  // No body parsed at all is an empty body; a JSON `null` is not (DRF: "No data provided").
+  const body = ctx.request.body === undefined ? {} : ctx.request.body;
   if (!isRecord(body)) return false;
   const given = body[field];
   if (given === undefined) {

@@ -226,12 +226,17 @@ describe('refresh and blacklist from the cookie', () => {
     assert.equal((await server.post('/api/token/refresh', { refresh: ` ${refresh} ` }, { cookie })).status, 200);
   });
 
-  test('a body that is not a JSON object is DRF\'s 400 even with the cookie: the cookie fills no field of it', async () => {
+  test('a body that is not a JSON object (null included) is DRF\'s 400 even with the cookie: the cookie fills no field of it', async () => {
     const { server } = await start({});
     const cookie = cookieFrom(await server.post('/api/token', CREDENTIALS));
     for (const [body, type] of [['[]', 'list'], ['"x"', 'str'], ['5', 'int']] as const) {
       const response = await server.request('/api/token/refresh', { method: 'POST', headers: { cookie, ...CSRF, 'content-type': 'application/json' }, body });
       assert.deepEqual([response.status, response.body], [400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${type}.`] }], body);
+    }
+    // A JSON null is DRF's "No data provided", with the cookie as without it (not an empty body).
+    for (const headers of [{ cookie, ...CSRF }, {}]) {
+      const response = await server.request('/api/token/refresh', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: 'null' });
+      assert.deepEqual([response.status, response.body], [400, { non_field_errors: ['No data provided'] }], JSON.stringify(headers));
     }
   });
 
