@@ -382,6 +382,8 @@ export class BlacklistMirror implements BlacklistStore {
       let watermark = 0;
       // Pipelined: the next batch is asked for as soon as a batch arrives (its first key is known
       // then), so the database reads it while this one is decoded; one batch ahead at most.
+      // One buffer for every batch's bytes: no garbage of 800 kB per batch for the allocator to keep.
+      const scratch = Buffer.allocUnsafe(this.#batchSize * 16);
       let next: Promise<pg.QueryResult<BatchRow>> | undefined = this.#queryBatch(client, after);
       while (next !== undefined) {
         const batch = (await next).rows[0]!;
@@ -391,7 +393,7 @@ export class BlacklistMirror implements BlacklistStore {
         const from = after;
         after = Number(batch.last);
         if (batch.n === this.#batchSize) next = this.#queryBatch(client, after);
-        const bytes = batch.hex === null ? EMPTY : lowercaseHex(batch.hex);
+        const bytes = batch.hex === null ? EMPTY : lowercaseHex(batch.hex, scratch);
         if (bytes !== undefined) {
           // Every jti of 32 bytes in this batch is 32 lowercase hex characters: decoded at once.
           set.addAll(bytes);
@@ -567,14 +569,15 @@ const EMPTY = new Uint8Array(0);
 const DRAIN_SLOTS = 32_768;
 
 /**
- * The bytes of `text` when it is lowercase hex, else undefined. Node's hex decoder stops at the
- * first character that is not a hex digit (so the length tells) and takes uppercase too (so the
- * text must be its own lowercase: a jti in uppercase hex is another jti). Four times faster than a
- * regular expression over the batch.
+ * The bytes of `text`, decoded into `into`, when it is lowercase hex; else undefined. Node's hex
+ * decoder stops at the first character that is not a hex digit (so the length tells) and takes
+ * uppercase too (so the text must be its own lowercase: a jti in uppercase hex is another jti).
+ * Four times faster than a regular expression over the batch.
  */
-function lowercaseHex(text: string): Uint8Array | undefined {
-  const bytes = Buffer.from(text, 'hex');
-  return bytes.length * 2 === text.length && text.toLowerCase() === text ? bytes : undefined;
+function lowercaseHex(text: string, into: Buffer): Uint8Array | undefined {
+  if (text.length > into.length * 2) return undefined;
+  const length = into.write(text, 'hex');
+  return length * 2 === text.length && text.toLowerCase() === text ? into.subarray(0, length) : undefined;
 }
 
 interface BatchRow {
