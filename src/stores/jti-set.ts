@@ -72,11 +72,7 @@ export class JtiSet {
     const b = w1;
     const c = w2;
     const d = w3;
-    if ((a | b | c | d) === 0) {
-      const had = this.#zero;
-      this.#zero = true;
-      return !had;
-    }
+    if ((a | b | c | d) === 0) return this.#flagZero(true);
     if (this.#contains(a, b, c, d)) return false;
     if (this.#binary + 1 > this.#table.capacity * MAX_LOAD) {
       this.#finishResize();
@@ -131,8 +127,7 @@ export class JtiSet {
         const c = groupWords[k * 4 + 2]!;
         const d = groupWords[k * 4 + 3]!;
         if ((a | b | c | d) === 0) {
-          if (!this.#zero) zeroAdded = 1;
-          this.#zero = true;
+          if (this.#flagZero(true)) zeroAdded = 1;
         } else if (table.insertAbsentFrom(groupHomes[k]!, a, b, c, d)) {
           binaryAdded += 1;
         }
@@ -150,11 +145,7 @@ export class JtiSet {
     const b = w1;
     const c = w2;
     const d = w3;
-    if ((a | b | c | d) === 0) {
-      const had = this.#zero;
-      this.#zero = false;
-      return had;
-    }
+    if ((a | b | c | d) === 0) return this.#flagZero(false);
     let found = false;
     const slot = this.#table.find(a, b, c, d);
     if (slot >= 0) {
@@ -216,6 +207,13 @@ export class JtiSet {
     this.#binary = 0;
     this.#zero = false;
     this.#strings.clear();
+  }
+
+  /** Sets whether the all-zero jti (never a slot) is held; true when that changed. */
+  #flagZero(held: boolean): boolean {
+    const changed = this.#zero !== held;
+    this.#zero = held;
+    return changed;
   }
 
   #contains(a: number, b: number, c: number, d: number): boolean {
