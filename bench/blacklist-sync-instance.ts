@@ -1,9 +1,10 @@
 // One app instance for bench/blacklist-sync.ts: starts a BlacklistMirror on DATABASE_URL and
 // prints its measurements as one JSON line.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import pg from 'pg';
-import { BlacklistMirror } from '../src/stores/blacklist-mirror.js';
+import { BlacklistMirror, LISTENER_APPLICATION_NAME } from '../src/stores/blacklist-mirror.js';
 import { KnexBlacklistStore } from '../src/stores/knex-blacklist-store.js';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
@@ -15,8 +16,14 @@ gc();
 const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const mirror = await BlacklistMirror.start(store, { connection });
 const inSyncMs = performance.now() - start;
+const cpu = process.cpuUsage(cpuStart);
+const loadCpuMs = (cpu.user + cpu.system) / 1000;
+// The listening connection's backend did the load's reading: its CPU time, when PostgreSQL runs on
+// this host (/proc of its process readable), else null.
+const databaseCpuMs = await backendCpuMs();
 if (mirror.state !== 'in-sync') throw new Error(`not in sync: ${mirror.state}`);
 gc();
 gc();
@@ -83,7 +90,19 @@ if (mirror.size <= 3_000_000) {
   await reader.end();
 }
 await knex.destroy();
-console.log(JSON.stringify({ inSyncMs, heapMB, rssMB, checkDbMs, checkMs: median(checks), propagationMs: median(seen), lookupNs: Math.min(...lookups), fullReadMs }));
+console.log(JSON.stringify({ inSyncMs, loadCpuMs, databaseCpuMs, heapMB, rssMB, checkDbMs, checkMs: median(checks), propagationMs: median(seen), lookupNs: Math.min(...lookups), fullReadMs }));
+
+async function backendCpuMs(): Promise<number | null> {
+  try {
+    const { rows } = await knex.raw<{ rows: Array<{ pid: number }> }>('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [LISTENER_APPLICATION_NAME]);
+    if (rows.length !== 1) return null;
+    const fields = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -23,6 +23,8 @@ const { knex } = db;
 interface Result {
   rows: number;
   inSyncMs: number;
+  loadCpuMs: number;
+  databaseCpuMs: number | null;
   heapMB: number;
   rssMB: number;
   checkDbMs: number;
@@ -43,11 +45,11 @@ try {
     process.stderr.write(`# ${rows.toLocaleString('en')} rows filled in ${((performance.now() - fillStart) / 1000).toFixed(0)} s\n`);
     results.push(await measure(rows));
   }
-  console.log('| blacklisted rows | in sync at start | heap | RSS (whole process) | DB time of a steady-state check | a check, round trip | another writer\'s blacklisting seen after | lookup | before: one full read into a Set |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| blacklisted rows | in sync at start | CPU of the load: instance, PostgreSQL | heap | RSS (whole process) | DB time of a steady-state check | a check, round trip | another writer\'s blacklisting seen after | lookup | before: one full read into a Set |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.rows.toLocaleString('en')} | ${(r.inSyncMs / 1000).toFixed(2)} s | ${r.heapMB.toFixed(0)} MB | ${r.rssMB.toFixed(0)} MB | ${r.checkDbMs.toFixed(3)} ms | ${r.checkMs.toFixed(2)} ms | ${r.propagationMs.toFixed(1)} ms | ${r.lookupNs.toFixed(0)} ns | ${r.fullReadMs === null ? 'skipped' : `${(r.fullReadMs / 1000).toFixed(2)} s`} |`,
+      `| ${r.rows.toLocaleString('en')} | ${(r.inSyncMs / 1000).toFixed(2)} s | ${(r.loadCpuMs / 1000).toFixed(2)} s, ${r.databaseCpuMs === null ? '?' : `${(r.databaseCpuMs / 1000).toFixed(2)} s`} | ${r.heapMB.toFixed(0)} MB | ${r.rssMB.toFixed(0)} MB | ${r.checkDbMs.toFixed(3)} ms | ${r.checkMs.toFixed(2)} ms | ${r.propagationMs.toFixed(1)} ms | ${r.lookupNs.toFixed(0)} ns | ${r.fullReadMs === null ? 'skipped' : `${(r.fullReadMs / 1000).toFixed(2)} s`} |`,
     );
   }
 } finally {
