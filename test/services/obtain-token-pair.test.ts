@@ -65,6 +65,11 @@ describe('authenticateCredentials', () => {
     ]);
   });
 
+  test('a wrong password is refused even under an authentication rule that would let anyone in', async () => {
+    const context = serviceContext({ userStore: users(), userAuthenticationRule: () => true });
+    await assert.rejects(authenticateCredentials(context, { username: 'alice', password: 'wrong' }, {}), { code: 'no_active_account' });
+  });
+
   test('a refused login without onLoginFailed is the 401 all the same', async () => {
     await assert.rejects(authenticateCredentials(serviceContext({ userStore: users() }), { username: 'alice', password: 'wrong' }, {}), { code: 'no_active_account' });
   });

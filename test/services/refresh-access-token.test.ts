@@ -238,6 +238,17 @@ describe('refreshAccessToken', () => {
     });
   });
 
+  test('without reuse detection, a family store is not asked to claim a rotation, nor to revoke when the rotate is refused', async () => {
+    const store = new MemoryBlacklistStore();
+    const families = new RecordingFamilyStore();
+    const { context, signed } = issued({ ...ROTATING, blacklistStore: store, familyStore: families, reuseDetection: false });
+    const { refresh: successor } = await refreshAccessToken(context, signed);
+    store.refuseNext = true;
+    assert.equal((await tokenRefusal(refreshAccessToken(context, successor ?? ''))).message, 'Token is blacklisted');
+    assert.deepEqual(families.calls, []);
+    assert.deepEqual(store.writes(), ['rotate', 'rotate']);
+  });
+
   test('without reuse detection, a blacklisted token is refused without asking any family', async () => {
     const store = new MemoryBlacklistStore();
     const families = new RecordingFamilyStore();
