@@ -75,6 +75,20 @@ describe('verifyToken', () => {
       assert.deepEqual(await verifyToken(context, longest.sign()), {});
     });
 
+    test('under a renamed id claim (not checked by the backend), an id that is not a string is not looked up: the empty body', async () => {
+      const store = new MemoryBlacklistStore();
+      const context = serviceContext({ blacklistStore: store, rotateRefreshTokens: true, blacklistAfterRotation: true, jtiClaim: 'id' });
+      for (const id of [42, ['x'], { x: 1 }]) {
+        const access = AccessToken.create(context);
+        access.set('id', id);
+        assert.deepEqual(await verifyToken(context, access.sign()), {}, JSON.stringify(id));
+      }
+      assert.deepEqual(store.calls, []);
+      const named = AccessToken.create(context);
+      await verifyToken(context, named.sign());
+      assert.deepEqual(store.calls, [{ method: 'isBlacklisted', args: [named.payload.id] }]);
+    });
+
     test('a jti that is not a string never reaches the blacklist: the backend refuses it first (PyJWT\'s claim check)', async () => {
       const { store, context } = rotating();
       const access = AccessToken.create(context);
