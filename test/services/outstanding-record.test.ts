@@ -1,8 +1,10 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUpDatabase, SIGNING_KEY } from '../support/demo.js';
 import { createSimpleJwt, KnexBlacklistStore, KnexUserStore, RefreshToken } from '../../src/index.js';
 import type { TestDatabase } from '../../examples/support/database.js';
+import { outstandingRecord } from '../../src/services/outstanding-record.js';
+import { MemoryUserStore, serviceContext } from '../support/service-fakes.js';
 
 let db: TestDatabase;
 let users: KnexUserStore;
@@ -52,4 +54,43 @@ test('with userIdField naming another field, outstanding rows hold the user\'s p
   assert.equal((await rowOf(foreign)).user_id, numeric.id, 'blacklist');
 
   assert.equal(await store.blacklistUser(String(alice.id), new Date()), 0, 'alice has no tokens to revoke');
+});
+
+describe('outstandingRecord (fake user store)', () => {
+  const CAROL = { id: 12, username: 'carol', isActive: true };
+
+  test('with the user given, the row holds its primary key; with null, no user; and no lookup either way', async () => {
+    const users = new MemoryUserStore([CAROL]);
+    const context = serviceContext({ userStore: users, userIdField: 'username' });
+    const token = RefreshToken.forUser(context, CAROL);
+    const base = token.outstandingRecord('signed.jwt');
+    assert.deepEqual(await outstandingRecord(context, token, 'signed.jwt', CAROL), { ...base, userId: '12' });
+    assert.deepEqual(await outstandingRecord(context, token, 'signed.jwt', null), { ...base, userId: null });
+    assert.deepEqual(users.lookups, []);
+  });
+
+  test('with userIdField "id", the claim is the primary key: the row as the token makes it, no lookup', async () => {
+    const users = new MemoryUserStore([CAROL]);
+    const context = serviceContext({ userStore: users });
+    const token = RefreshToken.forUser(context, CAROL);
+    assert.deepEqual(await outstandingRecord(context, token, 'signed.jwt'), { ...token.outstandingRecord('signed.jwt'), userId: '12' });
+    assert.deepEqual(users.lookups, []);
+  });
+
+  test('with another userIdField, looks the claim up: the user\'s primary key, or null when none is found or there is no store', async () => {
+    const users = new MemoryUserStore([CAROL]);
+    const context = serviceContext({ userStore: users, userIdField: 'username' });
+    assert.equal((await outstandingRecord(context, RefreshToken.forUser(context, CAROL), 'signed.jwt')).userId, '12');
+    assert.deepEqual(users.lookups, [{ field: 'username', value: 'carol' }]);
+    assert.equal((await outstandingRecord(context, RefreshToken.forUser(context, { ...CAROL, username: 'gone' }), 'signed.jwt')).userId, null);
+    const storeless = serviceContext({ userIdField: 'username' });
+    assert.equal((await outstandingRecord(storeless, RefreshToken.forUser(storeless, CAROL), 'signed.jwt')).userId, null);
+  });
+
+  test('a token without a user claim is recorded with no user and looks nothing up', async () => {
+    const users = new MemoryUserStore([CAROL]);
+    const context = serviceContext({ userStore: users, userIdField: 'username' });
+    assert.equal((await outstandingRecord(context, RefreshToken.create(context), 'signed.jwt')).userId, null);
+    assert.deepEqual(users.lookups, []);
+  });
 });

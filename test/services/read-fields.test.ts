@@ -85,3 +85,30 @@ test('readFields refuses a body that is not an object with the Python type name'
   assert.deepEqual(fieldErrors(3, ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got int.'] });
   assert.deepEqual(fieldErrors(true, ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got bool.'] });
 });
+
+test('readFields treats a key holding undefined, or a value only inherited, as missing', () => {
+  assert.deepEqual(fieldErrors({ token: undefined }, ['token']), { token: ['This field is required.'] });
+  assert.deepEqual(fieldErrors(Object.create({ token: 'inherited' }), ['token']), { token: ['This field is required.'] });
+});
+
+test('readFields refuses a number without a finite value (NaN, Infinity) as not a valid string', () => {
+  for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    assert.deepEqual(fieldErrors({ token: value }, ['token']), { token: ['Not a valid string.'] }, String(value));
+  }
+  assert.deepEqual(readFields({ token: -1.5 }, ['token']), { token: '-1.5' });
+});
+
+test('readFields pairs only a high surrogate (D800-DBFF) with a low one (DC00-DFFF), bounds included', () => {
+  for (const pair of ['\ud800\udc00', '\udbff\udfff', '\udbff\udc00', '\ud800\udfff']) {
+    assert.deepEqual(readFields({ token: `a${pair}b` }, ['token']), { token: `a${pair}b` }, escape(pair));
+  }
+  // Two low surrogates, a high one before a character past DFFF, and a low one before a high one are no pairs.
+  assert.deepEqual(fieldErrors({ token: '\udc00\udc01' }, ['token']), { token: ['Surrogate characters are not allowed: U+DC00.'] });
+  assert.deepEqual(fieldErrors({ token: '\ud800\ue000' }, ['token']), { token: ['Surrogate characters are not allowed: U+D800.'] });
+  assert.deepEqual(fieldErrors({ token: '\udfff\ud800' }, ['token']), { token: ['Surrogate characters are not allowed: U+DFFF.'] });
+});
+
+test('readFields names a body JSON cannot carry (a bigint, a function) NoneType, the fallback of its type names', () => {
+  assert.deepEqual(fieldErrors(5n, ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got NoneType.'] });
+  assert.deepEqual(fieldErrors(() => undefined, ['token']), { non_field_errors: ['Invalid data. Expected a dictionary, but got NoneType.'] });
+});
