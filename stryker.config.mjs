@@ -65,7 +65,7 @@ export const groups = {
   },
   'key-tools': {
     mutate: ['src/keys/generate-signing-key.ts', 'src/keys/tenant-instances.ts'],
-    tests: ['test/keys/resolve-key-set.test.ts', 'test/keys/tenant-keys.test.ts'],
+    tests: ['test/keys/generate-signing-key.test.ts', 'test/keys/tenant-instances.test.ts', 'test/keys/resolve-key-set.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
   throttle: {
     // The admission and the rule's arithmetic; memory-login-throttle-store.ts and
