@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { SettingsError } from '../../src/errors.js';
+import { createSimpleJwt } from '../../src/create-simple-jwt.js';
 import { generateSigningKey } from '../../src/keys/generate-signing-key.js';
 import { createTenantInstances, type TenantKeys } from '../../src/keys/tenant-instances.js';
 import type { SimpleJwtOptions } from '../../src/settings.js';
@@ -126,6 +127,16 @@ describe('createTenantInstances: the cache of a tenant\'s instance', () => {
     };
     await t.serve({ tenant: 'acme', signingKeys: [{ key: PEM_A }] });
     await assert.rejects(t.serve({ tenant: 'acme', signingKeys: [null] }), { name: 'SettingsError', setting: 'keyResolver (tenant "acme"): signingKeys[0]' });
+  });
+});
+
+describe('createTenantInstances with createSimpleJwt as build', () => {
+  test('an entry without a key after a bare KeyObject is not the same keys: refused, naming the tenant, not served from the cache', async () => {
+    let answer: unknown = { tenant: 'acme', signingKeys: [createPrivateKey(PEM_A)] };
+    const instances = createTenantInstances({ algorithm: 'ES256' }, () => answer as TenantKeys, createSimpleJwt);
+    await instances.instanceFor({});
+    answer = { tenant: 'acme', signingKeys: [{ key: undefined }] };
+    await assert.rejects(instances.instanceFor({}), { name: 'SettingsError', setting: 'keyResolver (tenant "acme"): signingKeys[0]' });
   });
 });
 
