@@ -75,7 +75,7 @@ export const groups = {
   },
   protect: {
     mutate: ['src/koa/protect.ts', 'src/koa/allowed-methods.ts'],
-    tests: ['test/koa/protect.test.ts', 'test/koa/host-app.test.ts', 'test/profiles/ninja-jwt/ninja-routes-options.test.ts', 'test/keys/tenant-keys.test.ts'],
+    tests: ['test/koa/protect.test.ts', 'test/koa/allowed-methods.test.ts', 'test/koa/host-app.test.ts', 'test/profiles/ninja-jwt/ninja-routes-options.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
   // The Ninja JWT profile's security-relevant modules: its header reading and user checks, its
   // one error renderer, its body reading (the router and the profile's tables are left out).
