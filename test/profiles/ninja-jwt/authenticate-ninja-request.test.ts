@@ -4,6 +4,7 @@ import { resolveSettings } from '../../../src/resolve-settings.js';
 import { createTokenBackend } from '../../../src/backend/create-token-backend.js';
 import { AccessToken } from '../../../src/tokens/access-token.js';
 import { RefreshToken } from '../../../src/tokens/refresh-token.js';
+import { SlidingToken } from '../../../src/tokens/sliding-token.js';
 import { TokenUser } from '../../../src/authentication/token-user.js';
 import { authenticateNinjaRequest } from '../../../src/profiles/ninja-jwt/authenticate-ninja-request.js';
 import { AuthenticationError, NotAuthenticatedError, PermissionDeniedError } from '../../../src/errors.js';
@@ -76,9 +77,9 @@ describe('authenticateNinjaRequest', () => {
   });
 
   test('refuses a security name that is not configured, naming the known ones', async () => {
-    const context = contextWith();
+    const context = contextWith({ authTokenClasses: { jwt: [AccessToken], jwt_any: [AccessToken, SlidingToken] } });
     await assert.rejects(authenticateNinjaRequest(context, 'Bearer x', 'nope'), {
-      message: 'koa-simple-jwt: security name "nope" is not configured in authTokenClasses (known: jwt)',
+      message: 'koa-simple-jwt: security name "nope" is not configured in authTokenClasses (known: jwt, jwt_any)',
     });
   });
 
