@@ -95,7 +95,11 @@ test('renderNinjaError returns an error already in Ninja JWT\'s shape (its input
   assert.equal(renderNinjaError(schema, 'POST'), schema);
 });
 
-test('renderNinjaError keeps a password change\'s own message and code; only no_active_account takes Ninja\'s text', () => {
+test('renderNinjaError words every no_active_account (the refresh one too) as Ninja\'s one text, and keeps a password change\'s own message and code', () => {
+  assert.deepEqual(render(new AccountError('no_active_account', 'No active account found for the given token.')).body, {
+    detail: 'No active account found with the given credentials',
+    code: 'authentication_failed',
+  });
   assert.deepEqual(render(new AccountError('password_changed', 'The user\'s password has been changed.')), {
     status: 401,
     body: { detail: 'The user\'s password has been changed.', code: 'password_changed' },
