@@ -181,6 +181,18 @@ describe('createTenantInstances: the resolver\'s answer', () => {
     }
   });
 
+  test(
+    'refuses an answer whose signingKeys is not a list with the same SettingsError',
+    { todo: 'not checked yet: no signingKeys is a bare TypeError ("resolved.signingKeys is not iterable"), a PEM string is spread into characters and refused as signingKeys[0]' },
+    async () => {
+      for (const answer of [{ tenant: 'acme' }, { tenant: 'acme', signingKeys: PEM_A }]) {
+        const t = tenants();
+        await assert.rejects(t.serve(answer), { name: 'SettingsError', setting: 'keyResolver' }, JSON.stringify(Object.keys(answer)));
+        assert.equal(t.built.length, 0);
+      }
+    },
+  );
+
   test('takes an answer from an async resolver', async () => {
     const built: SimpleJwtOptions[] = [];
     const instances = createTenantInstances({ algorithm: 'ES256' }, async () => ({ tenant: 'acme', signingKeys: [PEM_A] }), (given) => built.push(given));
