@@ -12,10 +12,12 @@ import {
   InternalError,
   NotAuthenticatedError,
   ServiceUnavailableError,
+  ThrottledError,
   TokenError,
   ValidationError,
 } from '../../../src/index.js';
 import { MethodNotAllowedError, ParseError } from '../../../src/errors.js';
+import { ninjaInvalidInput, ninjaSchemaError } from '../../../src/profiles/ninja-jwt/ninja-jwt-error.js';
 
 const render = (error: unknown) => {
   const rendered = renderNinjaError(error, 'POST');
@@ -84,4 +86,51 @@ test('readNinjaCredentials and readNinjaToken follow Ninja JWT\'s order: presenc
     return true;
   });
   assert.deepEqual(readNinjaToken({ token: 'abc', other: 1 }, NINJA_TOKEN_INPUTS.slidingRefresh), { token: 'abc' });
+});
+
+test('renderNinjaError returns an error already in Ninja JWT\'s shape (its input rules\' 400 and 422) as it is', () => {
+  const invalidInput = ninjaInvalidInput({ refresh: 'refresh token is required' });
+  assert.equal(renderNinjaError(invalidInput, 'POST'), invalidInput);
+  const schema = ninjaSchemaError([{ type: 'missing', loc: ['body', 'token'], msg: 'Field required' }]);
+  assert.equal(renderNinjaError(schema, 'POST'), schema);
+});
+
+test('renderNinjaError words every no_active_account (the refresh one too) as Ninja\'s one text, and keeps a password change\'s own message and code', () => {
+  assert.deepEqual(render(new AccountError('no_active_account', 'No active account found for the given token.')).body, {
+    detail: 'No active account found with the given credentials',
+    code: 'authentication_failed',
+  });
+  assert.deepEqual(render(new AccountError('password_changed', 'The user\'s password has been changed.')), {
+    status: 401,
+    body: { detail: 'The user\'s password has been changed.', code: 'password_changed' },
+    challenge: false,
+    headers: {},
+  });
+});
+
+test('renderNinjaError gives verify\'s blacklist answer the code "invalid" on the error too', () => {
+  const rendered = renderNinjaError(new ValidationError({ non_field_errors: ['Token is blacklisted'] }), 'POST');
+  assert.equal(rendered.code, 'invalid');
+});
+
+test('renderNinjaError keeps the methods a 405 allows', () => {
+  assert.deepEqual(render(new MethodNotAllowedError('DELETE', ['GET', 'OPTIONS'])).headers, { Allow: 'GET, OPTIONS' });
+});
+
+test('renderNinjaError keeps the headers and status of what it passes through (429 with Retry-After)', () => {
+  assert.deepEqual(render(new ThrottledError(5)), {
+    status: 429,
+    body: { detail: 'Request was throttled. Expected available in 5 seconds.' },
+    challenge: false,
+    headers: { 'Retry-After': '5' },
+  });
+});
+
+test('renderNinjaError keeps the original error as the cause, for the app\'s error event on a 5xx', () => {
+  const bug = new Error('secret detail');
+  assert.equal(renderNinjaError(bug, 'POST').cause, bug);
+  const outage = new Error('ECONNREFUSED');
+  assert.equal(renderNinjaError(new ServiceUnavailableError(outage), 'POST').cause, outage);
+  const throttled = new ThrottledError(5);
+  assert.equal(renderNinjaError(throttled, 'POST').cause, throttled, 'an error without a cause is its own');
 });
