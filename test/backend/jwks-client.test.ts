@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -341,6 +341,107 @@ describe('createJwksClient', () => {
     const first = await client.getSigningKey(KID);
     assert.equal(await client.getSigningKey(KID), first);
     assert.equal(first.type, 'public');
+  });
+});
+
+describe('createJwksClient: what it reads, and which keys of a set it takes', () => {
+  /** A client whose fetch answers `body` (a string as it is, anything else as JSON) with a 200, recording each call. */
+  function clientFor(body: unknown, algorithm: 'RS256' | 'ES256' = 'RS256') {
+    const calls: Array<RequestInit | undefined> = [];
+    const fetchImpl = (async (_input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      calls.push(init);
+      return new Response(typeof body === 'string' || body === null ? (body as string | null) : JSON.stringify(body), { status: 200 });
+    }) as typeof fetch;
+    const client = createJwksClient({ url: 'https://issuer.example/.well-known/jwks.json', algorithm, cacheSeconds: 300, timeoutMs: 1000, clock: makeClock(), fetch: fetchImpl });
+    return { client, calls };
+  }
+  const rsa = (extra: Record<string, unknown>) => jwk(SIMPLEJWT_RSA_PUBLIC_KEY_2, extra);
+  const sameKey = (a: KeyObject, pem: string) => a.equals(createPublicKey(pem));
+
+  it('names what is wrong with a body that is no JWK Set: not JSON, no body, null, a list, keys that are not a list', async () => {
+    await invalid(clientFor('<html>not json</html>').client.getSigningKey(KID), /^JWKS response is not JSON$/);
+    await invalid(clientFor(null).client.getSigningKey(KID), /^JWKS response is not JSON$/);
+    for (const body of ['null', '[]', '{"keys":"x"}', '{"keys":{"0":{}}}', '5']) {
+      await invalid(clientFor(body).client.getSigningKey(KID), /^JWKS response is not a JWK Set$/);
+    }
+  });
+
+  it('asks for JSON, and releases the request (aborts its signal) once the set is read', async () => {
+    const { client, calls } = clientFor({ keys: [rsa({ kid: KID })] });
+    await client.getSigningKey(KID);
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0]?.headers, { accept: 'application/json' });
+    assert.equal(calls[0]?.signal?.aborted, true);
+  });
+
+  it('leaves no timer behind a fetch that answered in time: no late rejection', async () => {
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    try {
+      const calls: unknown[] = [];
+      const fetchImpl = (async () => {
+        calls.push(1);
+        return new Response(JSON.stringify({ keys: [rsa({ kid: KID })] }));
+      }) as typeof fetch;
+      const client = createJwksClient({ url: 'https://issuer.example/jwks', algorithm: 'RS256', cacheSeconds: 300, timeoutMs: 20, clock: makeClock(), fetch: fetchImpl });
+      await client.getSigningKey(KID);
+      await new Promise((resolve) => setTimeout(resolve, 60)); // past the timeout
+      assert.deepEqual(unhandled, []);
+      assert.equal(calls.length, 1);
+    } finally {
+      process.off('unhandledRejection', collect);
+    }
+  });
+
+  it('a fetch that throws is "JWKS fetch failed: <its message>"', async () => {
+    const fetchImpl = (async () => {
+      throw new TypeError('socket hang up');
+    }) as typeof fetch;
+    const client = createJwksClient({ url: 'https://issuer.example/jwks', algorithm: 'RS256', cacheSeconds: 300, timeoutMs: 1000, clock: makeClock(), fetch: fetchImpl });
+    await invalid(client.getSigningKey(KID), /^JWKS fetch failed: socket hang up$/);
+  });
+
+  it('reads a set of exactly 1 MB (the limit is on what is larger)', async () => {
+    const head = `{"keys":[${JSON.stringify(rsa({ kid: KID }))}],"pad":"`;
+    const text = `${head}${'x'.repeat(1024 * 1024 - head.length - 2)}"}`;
+    assert.equal(Buffer.byteLength(text), 1024 * 1024);
+    assert.ok(sameKey(await clientFor(text).client.getSigningKey(KID), SIMPLEJWT_RSA_PUBLIC_KEY_2));
+  });
+
+  it('skips entries that are not objects', async () => {
+    const { client } = clientFor({ keys: [null, 5, 'x', [rsa({ kid: 'in-a-list' })], rsa({ kid: KID })] });
+    assert.ok(sameKey(await client.getSigningKey(KID), SIMPLEJWT_RSA_PUBLIC_KEY_2));
+    await invalid(client.getSigningKey('in-a-list'), /no signing key/);
+  });
+
+  it('takes a key whose key_ops allow "verify" (RFC 7517 §4.3), and none that does not list it in an array', async () => {
+    const { client } = clientFor({
+      keys: [
+        rsa({ kid: 'sign-only', key_ops: ['sign'] }),
+        rsa({ kid: 'not-a-list', key_ops: 'verify' }),
+        rsa({ kid: 'verify', key_ops: ['verify'] }),
+        rsa({ kid: 'both', key_ops: ['encrypt', 'verify'] }),
+      ],
+    });
+    assert.ok(sameKey(await client.getSigningKey('verify'), SIMPLEJWT_RSA_PUBLIC_KEY_2));
+    assert.ok(sameKey(await client.getSigningKey('both'), SIMPLEJWT_RSA_PUBLIC_KEY_2));
+    await invalid(client.getSigningKey('sign-only'), /no signing key/);
+    await invalid(client.getSigningKey('not-a-list'), /no signing key/);
+  });
+
+  it('needs a kid that is a non-empty string; of two keys with one kid, the first is used', async () => {
+    for (const kid of [undefined, '', 5]) {
+      await invalid(clientFor({ keys: [rsa(kid === undefined ? {} : { kid })] }).client.getSigningKey(String(kid)), /did not contain any signing keys/);
+    }
+    const { client } = clientFor({ keys: [rsa({ kid: KID }), jwk(SIMPLEJWT_RSA_PUBLIC_KEY, { kid: KID })] });
+    assert.ok(sameKey(await client.getSigningKey(KID), SIMPLEJWT_RSA_PUBLIC_KEY_2));
+  });
+
+  it('takes an EC key for ES256', async () => {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { client } = clientFor({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'ec' }] }, 'ES256');
+    assert.ok((await client.getSigningKey('ec')).equals(pair.publicKey));
   });
 });
 
