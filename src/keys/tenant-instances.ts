@@ -72,8 +72,8 @@ export function createTenantInstances<T>(
   const { keyResolver: _resolver, signingKey: _signingKey, verifyingKey: _verifyingKey, signingKeys: _signingKeys, issuer: _issuer, ...shared } = options;
 
   function entryFor(resolved: TenantKeys): Entry<T> {
-    if (resolved === null || typeof resolved !== 'object' || typeof resolved.tenant !== 'string' || resolved.tenant === '') {
-      throw new SettingsError('keyResolver', 'must return { tenant, signingKeys, issuer? } with a non-empty tenant id');
+    if (resolved === null || typeof resolved !== 'object' || typeof resolved.tenant !== 'string' || resolved.tenant === '' || !Array.isArray(resolved.signingKeys)) {
+      throw new SettingsError('keyResolver', 'must return { tenant, signingKeys, issuer? } with a non-empty tenant id and a list of keys');
     }
     const cached = cache.get(resolved.tenant);
     if (
