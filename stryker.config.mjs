@@ -48,7 +48,7 @@ export const groups = {
   },
   // The modules of this round (issue 19): only the files with behaviour (type-only ports skipped).
   cookies: {
-    mutate: ['src/cookies/check-csrf.ts', 'src/cookies/set-cookie.ts', 'src/koa/refresh-cookie-transport.ts'],
+    mutate: ['src/cookies/check-csrf.ts', 'src/cookies/set-cookie.ts', 'src/cookies/refresh-cookie-settings.ts', 'src/koa/refresh-cookie-transport.ts'],
     tests: ['test/cookies/*.test.ts', 'test/koa/refresh-cookie-routes.test.ts'],
   },
   families: {
@@ -70,9 +70,8 @@ export const groups = {
     tests: ['test/keys/generate-signing-key.test.ts', 'test/keys/tenant-instances.test.ts', 'test/keys/resolve-key-set.test.ts', 'test/keys/tenant-keys.test.ts'],
   },
   throttle: {
-    // The admission and the rule's arithmetic; memory-login-throttle-store.ts and
-    // resolve-login-throttle.ts were left out of the first run for time (302 mutants with them).
-    mutate: ['src/throttle/login-throttle.ts', 'src/throttle/throttle-rule.ts'],
+    // The admission, the rule's arithmetic, the in-memory store and the option's validation.
+    mutate: ['src/throttle/login-throttle.ts', 'src/throttle/throttle-rule.ts', 'src/throttle/memory-login-throttle-store.ts', 'src/throttle/resolve-login-throttle.ts'],
     tests: ['test/throttle/login-throttle.test.ts', 'test/throttle/throttle-rule.test.ts', 'test/throttle/memory-login-throttle-store.test.ts', 'test/throttle/resolve-login-throttle.test.ts', 'test/throttle/login-throttle-store.test.ts'],
   },
   protect: {

@@ -34,6 +34,14 @@ describe('MemoryLoginThrottleStore', () => {
     assert.deepEqual(await store.list('username:a'), [{ key: 'username:a', failures: 1, lastFailureAt: T0, blockedUntil: null }]);
   });
 
+  test('list takes the keys that start with the prefix, not those that end with it', async () => {
+    const store = new MemoryLoginThrottleStore();
+    for (const name of ['b', 'a']) await store.charge([key(name)], T0);
+    await store.charge([{ key: 'address:203.0.113.9', rule: RULE }], T0);
+    assert.deepEqual((await store.list('username:')).map((entry) => entry.key), ['username:a', 'username:b']);
+    assert.deepEqual(await store.list('203.0.113.9'), []);
+  });
+
   test('settle keeps an address with failures left, with one taken back', async () => {
     const store = new MemoryLoginThrottleStore();
     const address: ThrottleCharge = { key: 'address:203.0.113.9', rule: RULE };
