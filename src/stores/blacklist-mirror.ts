@@ -117,8 +117,8 @@ export class BlacklistMirror implements BlacklistStore {
   #watermark = 0;
   /** Memory may answer (the listener must also be in sync). */
   #trusted = false;
-  /** A background step of a resize of the set is scheduled. */
-  #draining = false;
+  /** The set whose resize the background steps are finishing, if any. */
+  #draining: JtiSet | undefined;
   #closed = false;
   /** A removal came without its jti (a cascade): memory is wrong until the next load. */
   #broken = false;
@@ -550,13 +550,16 @@ export class BlacklistMirror implements BlacklistStore {
    * event loop (a few ms at 10 M), instead of blocking it for a whole rehash (about 1 s at 10 M).
    */
   #drain(set: JtiSet): void {
-    if (this.#draining) return;
-    this.#draining = true;
+    // One chain of steps per set: a set replaced by a reload stops its own chain at its next step
+    // and does not hold up the new set's.
+    if (this.#draining === set) return;
+    this.#draining = set;
     const step = (): void => {
+      if (this.#draining !== set) return;
       if (!this.#closed && this.#set === set && set.migrate(DRAIN_SLOTS)) {
         setImmediate(step);
       } else {
-        this.#draining = false;
+        this.#draining = undefined;
       }
     };
     setImmediate(step);
